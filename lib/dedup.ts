@@ -1,0 +1,66 @@
+// Deduplication (SPEC 3): one winner per key, latest version wins, ties to the last arrival.
+// The map keeps only the current winner of each key and how many valid versions it has
+// seen, so memory is one record per key. Stream mode bounds it by evicting finished keys.
+
+/** A record that can compete: `arrival` orders ties (later file, then higher pos). */
+export interface Version {
+  arrival: number;
+  versions: number;
+}
+
+/** Whether `a` beats `b` (both valid versions of one key). */
+export type Beats<T> = (a: T, b: T) => boolean;
+
+/** Events: the later `ts` wins; on a tie, the later arrival. */
+export const eventBeats: Beats<{ ts: number; arrival: number }> = (a, b) =>
+  a.ts > b.ts || (a.ts === b.ts && a.arrival > b.arrival);
+
+/** Subscriptions: the later `created_at` wins; on a tie, the later arrival. */
+export const subscriptionBeats: Beats<{ created_at: number; arrival: number }> = (a, b) =>
+  a.created_at > b.created_at || (a.created_at === b.created_at && a.arrival > b.arrival);
+
+/** Marketing rows: the last arrival wins. */
+export const arrivalBeats: Beats<{ arrival: number }> = (a, b) => a.arrival > b.arrival;
+
+export class DedupMap<T extends Version> {
+  private readonly winners = new Map<string, T>();
+  private readonly beats: Beats<T>;
+
+  constructor(beats: Beats<T>) {
+    this.beats = beats;
+  }
+
+  /** Offers a valid version of `key`; returns the version it superseded, or null for a new key. */
+  offer(key: string, record: T): T | null {
+    const current = this.winners.get(key);
+    if (current === undefined) {
+      this.winners.set(key, record);
+      return null;
+    }
+    const versions = current.versions + record.versions;
+    if (this.beats(record, current)) {
+      record.versions = versions;
+      this.winners.set(key, record);
+      return current;
+    }
+    current.versions = versions;
+    return record;
+  }
+
+  get(key: string): T | undefined {
+    return this.winners.get(key);
+  }
+
+  /** Removes a key whose winner is final (stream mode). */
+  delete(key: string): void {
+    this.winners.delete(key);
+  }
+
+  get size(): number {
+    return this.winners.size;
+  }
+
+  values(): IterableIterator<T> {
+    return this.winners.values();
+  }
+}

@@ -1,0 +1,18 @@
+// The public surface of audicin-lakehouse: named exports only.
+export { runPipeline, type RunResult } from './pipeline.js';
+export { resolveOptions, DEFAULTS, type Options } from './options.js';
+export { AudicinError, isAudicinError, type ErrorCode } from './errors.js';
+export { DEFAULT_FX, loadFx } from './fx.js';
+export { parseTimestamp, parseDate } from './time.js';
+export { makeCalendar, type Calendar } from './calendar.js';
+export { LineSplitter, type LineSink } from './lines.js';
+export { JsonArraySplitter } from './json-array.js';
+export { DedupMap, eventBeats } from './dedup.js';
+export { BotCounter } from './bots.js';
+export { validateEvent } from './validate-event.js';
+export { validateSubscription } from './validate-subscription.js';
+export { validateMarketing } from './validate-marketing.js';
+export { GOLD_TABLES, initGold, addEvent, addSubscription, addMarketing, mergeGold, finishGold, goldCsv, goldNdjson,
+  type GoldTables, type GoldTableName, type GoldRow, type GoldState } from './gold/index.js';
+export type { Report } from './report.js';
+export type * from './types.js';

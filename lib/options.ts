@@ -1,0 +1,49 @@
+// Options: normalised once at the boundary (CLI or library) into ResolvedOptions.
+import { fileURLToPath } from 'node:url';
+import { isValidZone } from './calendar.js';
+import { AudicinError } from './errors.js';
+import { DEFAULT_FX } from './fx.js';
+import type { ResolvedOptions } from './types.js';
+
+/** What a library user or the CLI may set; every field has a default. */
+export type Options = Partial<Omit<ResolvedOptions, 'files'>> & { files?: Partial<ResolvedOptions['files']> };
+
+/** The committed sample of this package. */
+export const SAMPLE_INPUT = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
+
+export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
+  input: SAMPLE_INPUT,
+  out: 'lakehouse',
+  files: { events: 'events.ndjson', subscriptions: 'subscriptions.json', marketing_spend: 'marketing_spend.csv' },
+  timezone: 'UTC',
+  fx: DEFAULT_FX,
+  botThreshold: 20,
+  botWindowMs: 1000,
+  maxLineBytes: 1 << 20,
+  windowMs: 3_600_000,
+});
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new AudicinError('E_BAD_OPTION', `${name}: expected a positive whole number, got ${value}`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: Options = {}): ResolvedOptions {
+  const timezone = options.timezone ?? DEFAULTS.timezone;
+  if (!isValidZone(timezone)) {
+    throw new AudicinError('E_BAD_OPTION', `timezone: expected an IANA zone like Europe/Helsinki, got '${timezone}'`);
+  }
+  return {
+    input: options.input ?? DEFAULTS.input,
+    out: options.out ?? DEFAULTS.out,
+    files: { ...DEFAULTS.files, ...options.files },
+    timezone,
+    fx: options.fx ?? DEFAULTS.fx,
+    botThreshold: positiveInt('bot-threshold', options.botThreshold ?? DEFAULTS.botThreshold),
+    botWindowMs: positiveInt('bot-window-ms', options.botWindowMs ?? DEFAULTS.botWindowMs),
+    maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
+    windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
+  };
+}

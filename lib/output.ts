@@ -1,0 +1,91 @@
+// Output files written aside and renamed into place (SPEC 7): a run that fails part-way
+// leaves the previous lakehouse intact. Writes are buffered and synchronous: a batch run
+// owns its process, and this keeps the writer free of stream backpressure bookkeeping.
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileError } from './errors.js';
+
+const FLUSH_BYTES = 1 << 20;
+
+/** One output file being written in the staging folder. */
+export class FileSink {
+  readonly path: string;
+  private fd: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(path: string) {
+    this.path = path;
+    mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (err) {
+      throw fileError('E_OUTPUT', path, err);
+    }
+  }
+
+  write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= FLUSH_BYTES) this.flush();
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    writeSync(this.fd, bytes);
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.pendingLength === 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/** A set of output files under `out`, staged in a hidden folder until `commit()`. */
+export class Staging {
+  readonly out: string;
+  private readonly dir: string;
+  private readonly files = new Map<string, FileSink>();
+
+  constructor(out: string) {
+    this.out = out;
+    this.dir = join(out, `.staging-${process.pid}`);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Opens `relPath` (e.g. `silver/events.ndjson`) for writing. */
+  open(relPath: string): FileSink {
+    const sink = new FileSink(join(this.dir, relPath));
+    this.files.set(relPath, sink);
+    return sink;
+  }
+
+  /** Writes a whole small file at once. */
+  writeFile(relPath: string, text: string): void {
+    const sink = this.open(relPath);
+    sink.write(text);
+    sink.close();
+  }
+
+  /** Renames every staged file into place; each rename is atomic. */
+  commit(): void {
+    for (const [rel, sink] of this.files) {
+      const target = join(this.out, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(sink.path, target);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Drops everything staged; the previous outputs stay as they were. */
+  abort(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

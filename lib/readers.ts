@@ -1,0 +1,108 @@
+// Readers (SPEC 1, 9): bytes of one source to records with their lineage position.
+// Each reader is a LineSink over the transport-free splitters; `landSource` is the thin
+// Node adapter that streams a file through them while copying it to bronze.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { parse as parseCsvLine } from 'csv-parse/sync';
+import { AudicinError, fileError } from './errors.js';
+import type { LineSink } from './lines.js';
+import type { FileSink } from './output.js';
+import type { QuarantineReason } from './types.js';
+
+/** Where a reader hands its records. */
+export interface RecordSink<T> {
+  record(value: T, pos: number, raw: Buffer): void;
+  reject(pos: number, reason: QuarantineReason, detail: string, raw: string): void;
+  blank(pos: number): void;
+}
+
+const tooLongDetail = (bytes: number): string => `line of ${bytes} bytes is over the limit`;
+
+/** Lines (or array elements) of JSON to parsed values; bad UTF-8 or JSON is `invalid_json`. */
+export function jsonRecords(sink: RecordSink<unknown>): LineSink {
+  return {
+    line(bytes, pos) {
+      if (!isUtf8(bytes)) return sink.reject(pos, 'invalid_json', 'not valid UTF-8', bytes.toString('utf8'));
+      const text = bytes.toString('utf8');
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        const why = err instanceof RangeError ? 'nested too deeply' : (err as Error).message;
+        return sink.reject(pos, 'invalid_json', why, text);
+      }
+      sink.record(value, pos, bytes);
+    },
+    blank: (pos) => sink.blank(pos),
+    tooLong: (head, pos, bytes) => sink.reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8')),
+  };
+}
+
+/** The CSV columns a marketing row is read by, matched by header name. */
+export type CsvRow = Record<string, string>;
+
+/**
+ * CSV lines to rows keyed by header name (csv-parse reads each line's fields). A record is
+ * one physical line: a quote left open ends with its line, so it costs that row alone.
+ */
+export function csvRecords(file: string, required: readonly string[], sink: RecordSink<CsvRow>): LineSink {
+  let header: string[] | null = null;
+  const fields = (text: string): string[] => (parseCsvLine(text, { relax_column_count: true }) as string[][])[0] ?? [];
+  return {
+    line(bytes, pos) {
+      const text = bytes.toString('utf8');
+      if (header === null) {
+        let names: string[] = [];
+        try { names = fields(text).map((n) => n.trim().toLowerCase()); } catch { /* reported below */ }
+        const missing = required.filter((n) => !names.includes(n));
+        if (missing.length > 0) {
+          throw new AudicinError('E_BAD_HEADER', `${file}: line ${pos}: expected a header with ${required.join(',')}, got '${text.slice(0, 80)}'`);
+        }
+        header = names;
+        return;
+      }
+      let values: string[];
+      try {
+        values = fields(text);
+      } catch (err) {
+        return sink.reject(pos, 'malformed_row', (err as Error).message.replace(/ at line \d+.*/, ''), text);
+      }
+      if (values.length !== header.length) {
+        return sink.reject(pos, 'malformed_row', `expected ${header.length} fields, got ${values.length}`, text);
+      }
+      const row: CsvRow = {};
+      header.forEach((name, i) => { row[name] = values[i]; });
+      sink.record(row, pos, bytes);
+    },
+    blank: (pos) => sink.blank(pos),
+    tooLong: (head, pos, bytes) => sink.reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8')),
+  };
+}
+
+/** What landing a source learnt about its bytes. */
+export interface Landed {
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Streams `path` into `push`, copying every byte to `bronze` as read. Fails with one line
+ * naming the file when it is missing or unreadable.
+ */
+export async function landSource(path: string, bronze: FileSink, push: (chunk: Buffer) => void): Promise<Landed> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      bronze.writeBytes(chunk);
+      hash.update(chunk);
+      bytes += chunk.length;
+      push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof AudicinError) throw err;
+    throw fileError('E_SOURCE_UNREADABLE', path, err);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}

@@ -1,0 +1,62 @@
+// Silver rows as written (SPEC 5): columns in the contract's order, one JSON object a line.
+import type { Calendar } from './calendar.js';
+import { fromMicros } from './numbers.js';
+import { isoUtc } from './time.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from './types.js';
+
+export function eventLine(e: SilverEvent, cal: Calendar): string {
+  return JSON.stringify({
+    event_id: e.event_id,
+    user_id: e.user_id,
+    event_type: e.event_type,
+    event_ts: isoUtc(e.ts),
+    event_date: cal.day(e.ts),
+    schema_version: e.schema_version,
+    amount: e.amount,
+    currency: e.currency,
+    amount_usd: e.usd_micros === null ? null : fromMicros(e.usd_micros),
+    tax: e.tax,
+    refers_to_event_id: e.refers_to_event_id,
+    page: e.page,
+    acquisition_channel: e.acquisition_channel,
+    is_bot: e.is_bot,
+    versions: e.versions,
+    source: e.source,
+    pos: e.pos,
+    attributes: e.attributes,
+  }) + '\n';
+}
+
+export function subscriptionLine(s: SilverSubscription): string {
+  return JSON.stringify({
+    subscription_id: s.subscription_id,
+    user_id: s.user_id,
+    plan: s.plan,
+    status: s.status,
+    price: s.price,
+    currency: s.currency,
+    price_usd: fromMicros(s.price_micros),
+    start_date: s.start_date,
+    end_date: s.end_date,
+    created_at: isoUtc(s.created_at),
+    versions: s.versions,
+    source: s.source,
+    pos: s.pos,
+    attributes: s.attributes,
+  }) + '\n';
+}
+
+export function marketingLine(m: SilverMarketing): string {
+  return JSON.stringify({
+    date: m.date,
+    channel: m.channel,
+    spend_usd: fromMicros(m.spend_micros),
+    versions: m.versions,
+    source: m.source,
+    pos: m.pos,
+  }) + '\n';
+}
+
+/** Silver event order: `(event_ts, event_id)`. */
+export const byTimeThenId = (a: SilverEvent, b: SilverEvent): number =>
+  a.ts - b.ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);

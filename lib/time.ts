@@ -1,0 +1,52 @@
+// Timestamps (SPEC 1.2) to UTC epoch milliseconds, and dates (SPEC 2) to `YYYY-MM-DD`.
+// One regex covers every textual format; offsets are plain arithmetic, so luxon is kept for
+// zone rules (calendar.ts). Further fractional digits past milliseconds are dropped.
+
+const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const EPOCH_SECONDS_BELOW = 1e11;
+/** The largest instant a JS Date can hold; anything beyond cannot be written as ISO-8601. */
+const MAX_DATE_MS = 8.64e15;
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]);
+}
+
+/** UTC ms of a SPEC 1.2 timestamp, or NaN when it is absent, malformed or impossible. */
+export function parseTimestamp(value: unknown): number {
+  if (typeof value === 'number') {
+    const ms = Math.trunc(Math.abs(value) < EPOCH_SECONDS_BELOW ? value * 1000 : value);
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : NaN;
+  }
+  if (typeof value !== 'string') return NaN;
+  const m = TS_RE.exec(value.trim());
+  if (m === null) return NaN;
+  const y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = +m[6];
+  if (y < 1000 || !validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return NaN;
+  const ms = m[7] === undefined ? 0 : +m[7].slice(0, 3).padEnd(3, '0');
+  let offsetMin = 0;
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z') {
+    const oh = +zone.slice(1, 3), om = +zone.slice(zone.length - 2);
+    if (oh > 23 || om > 59) return NaN;
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
+}
+
+/** `YYYY-MM-DD` of a date or timestamp (its UTC date), or null when unparseable. */
+export function parseDate(value: unknown): string | null {
+  if (typeof value === 'string') {
+    const m = DATE_RE.exec(value.trim());
+    if (m !== null) return validDate(+m[1], +m[2], +m[3]) ? m[0] : null;
+  }
+  const ms = parseTimestamp(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Silver's instant format: ISO-8601 UTC with milliseconds. */
+export const isoUtc = (ms: number): string => new Date(ms).toISOString();
