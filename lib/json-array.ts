@@ -1,10 +1,10 @@
 // Element splitter for one JSON array (SPEC 1, 9): transport-free, `push(chunk)` then `end()`.
 // It finds element borders by bracket depth outside strings, without parsing, so one broken
 // element is handed on as text (and quarantined) while the elements around it still load.
-// A string cannot hold a raw line break in JSON, so a line break ends a runaway string:
-// an unterminated quote costs its own element only. If the first non-blank byte is not
+// A string cannot hold a raw line break in JSON, so a line break inside a string ends the
+// element there: an unterminated quote costs its own element only. If the first non-blank byte is not
 // `[`, the input is taken as NDJSON and handed to a LineSplitter instead.
-import { LineSplitter, TOO_LONG_HEAD, type LineSink } from './lines.js';
+import { LineSplitter, TOO_LONG_HEAD, headOf, type LineSink } from './lines.js';
 
 const LBRACK = 0x5b, RBRACK = 0x5d, LBRACE = 0x7b, RBRACE = 0x7d, COMMA = 0x2c, QUOTE = 0x22,
   BACKSLASH = 0x5c, LF = 0x0a;
@@ -57,7 +57,14 @@ export class JsonArraySplitter {
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE || c === LF) this.inString = false;
+        else if (c === QUOTE) this.inString = false;
+        else if (c === LF) {
+          // A raw line break cannot be inside a JSON string: this element is broken.
+          // End it here, so the next line starts afresh.
+          this.keep(chunk, from, i);
+          this.flush(false);
+          from = i + 1;
+        }
       } else if (c === QUOTE) {
         this.inString = true;
       } else if (c === LBRACE || c === LBRACK) {
@@ -84,14 +91,16 @@ export class JsonArraySplitter {
   private keep(chunk: Buffer, from: number, to: number): void {
     if (from >= to) return;
     this.bytes += to - from;
-    if (this.overflow) return;
-    if (this.bytes > this.maxBytes) {
-      this.overflow = true;
-      const head = Buffer.concat([...this.parts, chunk.subarray(from, to)]).subarray(0, TOO_LONG_HEAD);
-      this.parts = [Buffer.from(head)];
-      return;
+    const piece = chunk.subarray(from, to);
+    if (!this.overflow) {
+      this.parts.push(Buffer.from(piece));
+      if (this.bytes > this.maxBytes) {
+        this.overflow = true;
+        this.parts = [headOf(this.parts)];
+      }
+    } else if (this.parts[0].length < TOO_LONG_HEAD) {
+      this.parts = [headOf([this.parts[0], piece])];
     }
-    this.parts.push(Buffer.from(chunk.subarray(from, to)));
   }
 
   /** Hands on the element gathered so far; a blank last slot before `]` is no element. */

@@ -17,6 +17,9 @@ export const TOO_LONG_HEAD = 1024;
 
 const LF = 10, CR = 13, SPACE = 32, TAB = 9;
 
+/** A copy of the first KiB of `parts`, joined. */
+export const headOf = (parts: Buffer[]): Buffer => Buffer.from(Buffer.concat(parts).subarray(0, TOO_LONG_HEAD));
+
 export class LineSplitter {
   private readonly sink: LineSink;
   private readonly maxBytes: number;
@@ -24,7 +27,6 @@ export class LineSplitter {
   private partBytes = 0;
   private overflow = false;
   private pos: number;
-  private atStart = true;
 
   /** `firstPos` lets a worker that starts mid-file number lines from where its range starts. */
   constructor(sink: LineSink, maxBytes: number, firstPos = 1) {
@@ -40,10 +42,6 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
-    if (this.atStart && chunk.length > 0) {
-      this.atStart = false;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-    }
     for (;;) {
       const nl = chunk.indexOf(LF, start);
       if (nl === -1) {
@@ -69,19 +67,19 @@ export class LineSplitter {
   /** Buffers part of an unfinished line, or only its head once it is over the limit. */
   private keep(chunk: Buffer, from: number, to: number): void {
     if (from === to) return;
-    const total = this.partBytes + (to - from);
-    if (this.overflow || total > this.maxBytes + 1) {
-      if (!this.overflow) {
+    this.partBytes += to - from;
+    const piece = chunk.subarray(from, to);
+    if (!this.overflow) {
+      // Copy: the caller may reuse the chunk's memory after push() returns.
+      this.parts.push(Buffer.from(piece));
+      // One byte of slack for a CR that emit() drops.
+      if (this.partBytes > this.maxBytes + 1) {
         this.overflow = true;
-        const head = Buffer.concat([...this.parts, chunk.subarray(from, to)]).subarray(0, TOO_LONG_HEAD);
-        this.parts = [Buffer.from(head)];
+        this.parts = [headOf(this.parts)];
       }
-      this.partBytes = total;
-      return;
+    } else if (this.parts[0].length < TOO_LONG_HEAD) {
+      this.parts = [headOf([this.parts[0], piece])];
     }
-    // Copy: the caller may reuse the chunk's memory after push() returns.
-    this.parts.push(Buffer.from(chunk.subarray(from, to)));
-    this.partBytes = total;
   }
 
   private emit(line: Buffer): void {
@@ -93,6 +91,7 @@ export class LineSplitter {
       return;
     }
     this.reset();
+    if (pos === 1 && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
     const len = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
     if (len > this.maxBytes) {
       this.sink.tooLong(line.subarray(0, TOO_LONG_HEAD), pos, len);

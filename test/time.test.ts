@@ -1,0 +1,62 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseDate, parseTimestamp } from '../lib/time.js';
+import { dayString, makeCalendar, mondayOf } from '../lib/calendar.js';
+
+const at = (iso: string): number => Date.parse(iso);
+
+test('every SPEC 1.2 format parses to the same UTC instant model', () => {
+  const cases: [unknown, string][] = [
+    ['2026-01-17T14:57:08Z', '2026-01-17T14:57:08.000Z'],
+    ['2026-01-17T14:57:08.123Z', '2026-01-17T14:57:08.123Z'],
+    ['2026-01-17T14:57:08.123456Z', '2026-01-17T14:57:08.123Z'],
+    ['2026-01-17T14:57:08.9Z', '2026-01-17T14:57:08.900Z'],
+    ['2026-01-11T23:51:00+0200', '2026-01-11T21:51:00.000Z'],
+    ['2026-01-02T14:40:00-05:00', '2026-01-02T19:40:00.000Z'],
+    ['2026-01-02T14:40:00+05:30', '2026-01-02T09:10:00.000Z'],
+    ['2026-01-06 23:49:57', '2026-01-06T23:49:57.000Z'],
+    ['2026-01-06T23:49:57', '2026-01-06T23:49:57.000Z'],
+    [1768661828, '2026-01-17T14:57:08.000Z'],
+    [1768661828.5, '2026-01-17T14:57:08.500Z'],
+    [1768661828123, '2026-01-17T14:57:08.123Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+  ];
+  for (const [input, iso] of cases) assert.is(parseTimestamp(input), at(iso), String(input));
+});
+
+test('anything else is NaN (invalid_timestamp)', () => {
+  for (const bad of ['2026-02-30T10:00:00Z', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z',
+    '2026-01-01T10:60:00Z', '2026-01-01', 'yesterday', '', '1768661828', '2026-01-01T10:00:00+2500', null, undefined,
+    true, {}, Infinity, 1e300]) {
+    assert.ok(Number.isNaN(parseTimestamp(bad)), String(bad));
+  }
+});
+
+test('dates are YYYY-MM-DD or a timestamp (its UTC date)', () => {
+  assert.is(parseDate('2026-01-05'), '2026-01-05');
+  assert.is(parseDate('2026-01-05T23:30:00-02:00'), '2026-01-06');
+  assert.is(parseDate('2026-02-30'), null);
+  assert.is(parseDate('05/01/2026'), null);
+  assert.is(parseDate(null), null);
+});
+
+test('the calendar moves days with the reporting zone, across DST', () => {
+  const helsinki = makeCalendar('Europe/Helsinki');
+  const utc = makeCalendar('UTC');
+  assert.is(utc.day(at('2026-01-10T23:30:00Z')), '2026-01-10');
+  assert.is(helsinki.day(at('2026-01-10T23:30:00Z')), '2026-01-11');
+  assert.is(helsinki.day(at('2026-01-10T21:59:59Z')), '2026-01-10');
+  // Summer time: +03:00.
+  assert.is(helsinki.day(at('2026-07-10T21:00:00Z')), '2026-07-11');
+  assert.is(helsinki.day(at('2026-07-10T20:59:59Z')), '2026-07-10');
+  assert.is(makeCalendar('America/New_York').day(at('2026-01-11T03:00:00Z')), '2026-01-10');
+});
+
+test('ISO weeks start on Monday', () => {
+  const utc = makeCalendar('UTC');
+  assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-01T12:00:00Z')))), '2025-12-29');
+  assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-05T00:00:00Z')))), '2026-01-05');
+  assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-11T23:59:59Z')))), '2026-01-05');
+});
+
+test.run();
