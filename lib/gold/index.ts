@@ -1,0 +1,8 @@
+// Gold layer (SPEC 6): mergeable accumulators, Arquero aggregation and text formats.
+export { GOLD_TABLES, goldColumns } from './schema.js';
+export type { GoldRow, GoldTableName, GoldTables } from './schema.js';
+export { initGold, addEvent, addSubscription, addMarketing, mergeGold, channelOf } from './state.js';
+export type { GoldState, UserAcc, DayAcc, SignupAcc, SubAcc } from './state.js';
+export { finishGold } from './tables.js';
+export { goldCsv, goldNdjson } from './format.js';
+export { roundCents } from './money.js';
