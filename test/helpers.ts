@@ -1,9 +1,17 @@
 // Test helpers: temporary folders, small hand-built inputs, and reading outputs back.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const tempDir = (prefix = 'audicin-'): string => mkdtempSync(join(tmpdir(), prefix));
+const made: string[] = [];
+process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A new temporary folder, removed when the test process exits. */
+export function tempDir(prefix = 'audicin-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /** Writes the three sources into a new folder; each is given as its whole text. */
 export function writeInput(files: { events?: string; subscriptions?: string; marketing?: string }): string {
