@@ -21,6 +21,7 @@ export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
   botWindowMs: 1000,
   maxLineBytes: 1 << 20,
   windowMs: 3_600_000,
+  workers: 0,
 });
 
 function positiveInt(name: string, value: number): number {
@@ -45,5 +46,6 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     botWindowMs: positiveInt('bot-window-ms', options.botWindowMs ?? DEFAULTS.botWindowMs),
     maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
+    workers: options.workers === undefined || options.workers === 0 ? 0 : positiveInt('workers', options.workers),
   };
 }

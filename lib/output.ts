@@ -5,14 +5,14 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { dirname, join } from 'node:path';
 import { fileError } from './errors.js';
 
-const FLUSH_BYTES = 1 << 20;
+const BUFFER_BYTES = 1 << 20;
 
-/** One output file being written in the staging folder. */
+/** One output file being written in the staging folder, through a 1 MiB buffer. */
 export class FileSink {
   readonly path: string;
   private fd: number;
-  private pending: string[] = [];
-  private pendingLength = 0;
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -25,14 +25,29 @@ export class FileSink {
   }
 
   write(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= FLUSH_BYTES) this.flush();
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (text.length * 3 > this.buf.length - this.used) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) {
+        writeSync(this.fd, text);
+        return;
+      }
+    }
+    this.used += this.buf.write(text, this.used);
   }
 
-  writeBytes(bytes: Uint8Array): void {
-    this.flush();
-    writeSync(this.fd, bytes);
+  /** Writes `bytes[from, to)`. */
+  writeBytes(bytes: Buffer, from = 0, to = bytes.length): void {
+    const n = to - from;
+    if (n > this.buf.length - this.used) {
+      this.flush();
+      if (n > this.buf.length) {
+        writeSync(this.fd, bytes, from, n);
+        return;
+      }
+    }
+    bytes.copy(this.buf, this.used, from, to);
+    this.used += n;
   }
 
   close(): void {
@@ -41,10 +56,8 @@ export class FileSink {
   }
 
   private flush(): void {
-    if (this.pendingLength === 0) return;
-    writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
-    this.pendingLength = 0;
+    if (this.used > 0) writeSync(this.fd, this.buf, 0, this.used);
+    this.used = 0;
   }
 }
 

@@ -3,22 +3,21 @@
 // whatever its order); winners are then sorted, bot-flagged, written and fed to gold.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BotCounter } from './bots.js';
-import { makeCalendar } from './calendar.js';
-import { DedupMap, arrivalBeats, eventBeats, subscriptionBeats, type Version } from './dedup.js';
+import { DedupMap, arrivalBeats, subscriptionBeats, type Version } from './dedup.js';
+import { mergeEventPartitions } from './event-merge.js';
+import { processEvents } from './event-workers.js';
 import { AudicinError, fileError } from './errors.js';
 import type { Rejection } from './fields.js';
-import { GOLD_TABLES, addEvent, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, initGold,
-  type GoldTables } from './gold/index.js';
+import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, type GoldTables } from './gold/index.js';
 import { JsonArraySplitter } from './json-array.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import { resolveOptions, type Options } from './options.js';
 import { csvRecords, jsonRecords, landSource, type RecordSink } from './readers.js';
 import { checkInvariant, countQuarantined, newSourceReport, sortedReasons, type Report } from './report.js';
 import { Staging } from './output.js';
-import { byTimeThenId, eventLine, marketingLine, subscriptionLine } from './silver.js';
-import type { QuarantineReason, SilverEvent, SilverMarketing, SilverSubscription, SourceName, SourceReport } from './types.js';
-import { validateEvent } from './validate-event.js';
+import { trace } from './trace.js';
+import { marketingLine, subscriptionLine } from './silver.js';
+import type { QuarantineReason, SilverMarketing, SilverSubscription, SourceName, SourceReport } from './types.js';
 import { validateMarketing } from './validate-marketing.js';
 import { validateSubscription } from './validate-subscription.js';
 
@@ -43,7 +42,7 @@ interface Ingested<T extends Version & { pos: number }> {
  * winner of each key. Rejections go to `quarantine/<source>.ndjson` as they happen.
  */
 async function ingest<R, T extends Version & { pos: number }>(
-  staging: Staging, inputDir: string, source: SourceName, file: string,
+  staging: Staging, path: string, source: SourceName, file: string,
   splitter: (sink: LineSink) => { push(chunk: Buffer): void; end(): void },
   reader: (sink: RecordSink<R>) => LineSink,
   validate: (value: R, pos: number) => T | Rejection,
@@ -68,12 +67,6 @@ async function ingest<R, T extends Version & { pos: number }>(
     reject: rejectRow,
     blank() { info.blank_lines++; },
   }));
-  const path = join(inputDir, file);
-  try {
-    if (!statSync(path).isFile()) throw new AudicinError('E_SOURCE_UNREADABLE', `${path}: is not a file`);
-  } catch (err) {
-    throw err instanceof AudicinError ? err : fileError('E_SOURCE_MISSING', path, err);
-  }
   const bronze = staging.open(`bronze/${file}`);
   const landed = await landSource(path, bronze, (chunk) => split.push(chunk));
   split.end();
@@ -94,6 +87,17 @@ function writeSuperseded<T extends Version & { pos: number }>(staging: Staging, 
   sink.close();
 }
 
+/** The path of a source, checked to be a readable file. */
+function sourcePath(inputDir: string, file: string): string {
+  const path = join(inputDir, file);
+  try {
+    if (!statSync(path).isFile()) throw new AudicinError('E_SOURCE_UNREADABLE', `${path}: is not a file`);
+  } catch (err) {
+    throw err instanceof AudicinError ? err : fileError('E_SOURCE_MISSING', path, err);
+  }
+  return path;
+}
+
 /** Runs the whole batch pipeline and returns the report and the gold tables. */
 export async function runPipeline(options: Options = {}): Promise<RunResult> {
   const opts = resolveOptions(options);
@@ -102,40 +106,46 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
   } catch (err) {
     throw err instanceof AudicinError ? err : fileError('E_INPUT_UNREADABLE', opts.input, err);
   }
-  const cal = makeCalendar(opts.timezone);
+  const paths = {
+    events: sourcePath(opts.input, opts.files.events),
+    subscriptions: sourcePath(opts.input, opts.files.subscriptions),
+    marketing_spend: sourcePath(opts.input, opts.files.marketing_spend),
+  };
   const staging = new Staging(opts.out);
+  // Event partitions run on worker threads while this thread lands bronze and reads the
+  // two small sources.
+  const partitions = processEvents(paths.events, opts);
+  partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   try {
+    const eventsBronze = staging.open(`bronze/${opts.files.events}`);
+    const eventsLanded = await landSource(paths.events, eventsBronze, () => undefined);
+    eventsBronze.close();
+    trace('events landed in bronze');
     const lines = (sink: LineSink) => new LineSplitter(sink, opts.maxLineBytes);
-    const events = await ingest<unknown, SilverEvent>(staging, opts.input, 'events', opts.files.events, lines, jsonRecords,
-      (v, pos) => validateEvent(v, opts.files.events, pos, pos, opts.fx), (e) => e.event_id, new DedupMap<SilverEvent>(eventBeats));
-    const subs = await ingest<unknown, SilverSubscription>(staging, opts.input, 'subscriptions', opts.files.subscriptions,
+    const subs = await ingest<unknown, SilverSubscription>(staging, paths.subscriptions, 'subscriptions', opts.files.subscriptions,
       (sink) => new JsonArraySplitter(sink, opts.maxLineBytes), jsonRecords,
       (v, pos) => validateSubscription(v, opts.files.subscriptions, pos, pos, opts.fx), (s) => s.subscription_id,
       new DedupMap<SilverSubscription>(subscriptionBeats));
     const marketingFile = opts.files.marketing_spend;
-    const marketing = await ingest<Record<string, string>, SilverMarketing>(staging, opts.input, 'marketing_spend',
+    const marketing = await ingest<Record<string, string>, SilverMarketing>(staging, paths.marketing_spend, 'marketing_spend',
       marketingFile, lines, (sink) => csvRecords(marketingFile, ['date', 'channel', 'spend'], sink),
       (row, pos) => validateMarketing(row, marketingFile, pos, pos), (m) => `${m.date}\u0000${m.channel}`,
       new DedupMap<SilverMarketing>(arrivalBeats));
+    trace('subscriptions and marketing read');
 
-    // Bots are known only once every winner is; the counter needs events in time order.
-    const winners = [...events.winners.values()].sort(byTimeThenId);
-    const counter = new BotCounter(opts.botThreshold, opts.botWindowMs);
-    for (const e of winners) {
-      counter.evict(e.user_id, e.ts);
-      counter.add(e.user_id, e.ts);
-    }
-    const bots = counter.bots();
-    const botSet = new Set(bots);
+    const sinks = {
+      silver: staging.open('silver/events.ndjson'),
+      quarantine: staging.open('quarantine/events.ndjson'),
+      superseded: staging.open('superseded/events.ndjson'),
+    };
+    const parts = await partitions;
+    trace('event partitions done');
+    const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
+    trace('events merged, bots found, silver written');
+    Object.values(sinks).forEach((sink) => sink.close());
+    const botSet = new Set(events.bots);
+    const gold = events.gold;
 
-    const gold = initGold();
-    const silverEvents = staging.open('silver/events.ndjson');
-    for (const e of winners) {
-      e.is_bot = botSet.has(e.user_id);
-      silverEvents.write(eventLine(e, cal));
-      addEvent(gold, e, cal);
-    }
-    silverEvents.close();
     const silverSubs = staging.open('silver/subscriptions.ndjson');
     for (const s of [...subs.winners.values()].sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
       silverSubs.write(subscriptionLine(s));
@@ -150,11 +160,11 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
       addMarketing(gold, m);
     }
     silverMarketing.close();
-    writeSuperseded(staging, events);
     writeSuperseded(staging, subs);
     writeSuperseded(staging, marketing);
 
     const tables = finishGold(gold, botSet);
+    trace('gold aggregated');
     for (const { name } of GOLD_TABLES) {
       staging.writeFile(`gold/${name}.csv`, goldCsv(name, tables[name]));
       staging.writeFile(`gold/${name}.ndjson`, goldNdjson(name, tables[name]));
@@ -168,15 +178,18 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
         subscriptions: sortedReasons(subs.info),
         marketing_spend: sortedReasons(marketing.info),
       },
-      bots,
+      bots: events.bots,
       gold: Object.fromEntries(GOLD_TABLES.map(({ name }) => [name, tables[name].length])),
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
-    staging.writeFile('bronze/manifest.json', JSON.stringify({ files: [events.manifest, subs.manifest, marketing.manifest] }, null, 2) + '\n');
+    const eventsManifest = { source: 'events', name: opts.files.events, ...eventsLanded, records: events.info.records };
+    staging.writeFile('bronze/manifest.json', JSON.stringify({ files: [eventsManifest, subs.manifest, marketing.manifest] }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
     staging.commit();
+    trace('committed');
     return { report, gold: tables, out: opts.out };
   } catch (err) {
+    await partitions.catch(() => undefined);
     staging.abort();
     throw err;
   }

@@ -48,5 +48,27 @@ export function parseDate(value: unknown): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Silver's instant format: ISO-8601 UTC with milliseconds. */
-export const isoUtc = (ms: number): string => new Date(ms).toISOString();
+const DAY_MS = 86_400_000;
+/** `YYYY-MM-DDT` by day number: a run touches few days, and Date formatting is slow. */
+const dayPrefixes = new Map<number, string>();
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+
+/** Silver's instant format: ISO-8601 UTC with milliseconds, as `Date#toISOString`. */
+export function isoUtc(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size > 100_000) dayPrefixes.clear();
+    const iso = new Date(day * DAY_MS).toISOString();
+    prefix = iso.slice(0, iso.indexOf('T') + 1);
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  return `${prefix}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+}

@@ -25,6 +25,8 @@ export interface ResolvedOptions {
   maxLineBytes: number;
   /** Streaming dedup window in ms. Default one hour. */
   windowMs: number;
+  /** Threads sharing the events of a batch run; 0 (default) picks every core for a large file. */
+  workers: number;
 }
 
 /** A record's place in its source: `pos` is the 1-based physical line (NDJSON, CSV) or element index (JSON array). */

@@ -184,4 +184,15 @@ test('bad bytes never crash: long line, invalid UTF-8, deep nesting, empty and h
   assert.ok(existsSync(join(out, 'gold/daily_active_users.csv')));
 });
 
+test('worker threads change nothing: 1, 2 and 3 partitions write byte-identical lakehouses', async () => {
+  const { SAMPLE_INPUT } = await import('../lib/options.js');
+  for (const dir of [input, SAMPLE_INPUT]) {
+    const outs = [1, 2, 3].map(() => tempDir());
+    for (const [i, workers] of [1, 2, 3].entries()) await runPipeline({ input: dir, out: outs[i], workers });
+    const one = snapshot(outs[0]);
+    assert.equal(snapshot(outs[1]), one);
+    assert.equal(snapshot(outs[2]), one);
+  }
+});
+
 test.run();

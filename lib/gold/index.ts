@@ -6,3 +6,4 @@ export type { GoldState, UserAcc, DayAcc, SignupAcc, SubAcc } from './state.js';
 export { finishGold } from './tables.js';
 export { goldCsv, goldNdjson } from './format.js';
 export { roundCents } from './money.js';
+export { packGold, unpackGold, packedBuffers, type PackedGold } from './codec.js';

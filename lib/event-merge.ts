@@ -1,0 +1,99 @@
+// Merges the event partitions of a batch run: counters and gold state add up, quarantine
+// and superseded rows interleave by pos, and winners interleave by (event_ts, event_id).
+// Bots are found on that time-ordered sequence, then silver is written with the flag set.
+import { BotCounter } from './bots.js';
+import { mergeGold, type GoldState } from './gold/state.js';
+import type { PartitionResult, PosRows, Winners } from './event-partition.js';
+import { VERSIONS_AFTER_BOT } from './event-table.js';
+import type { FileSink } from './output.js';
+import { newSourceReport } from './report.js';
+import type { QuarantineReason, SourceReport } from './types.js';
+
+export interface MergedEvents {
+  info: SourceReport;
+  /** Bot user ids, sorted. */
+  bots: string[];
+  gold: GoldState;
+}
+
+/** Writes rows of every partition in pos order (each partition's rows are sorted already). */
+function writeByPos(sink: FileSink, rows: PosRows[]): void {
+  const at = rows.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let p = 0; p < rows.length; p++) {
+      if (at[p] < rows[p].pos.length && (best < 0 || rows[p].pos[at[p]] < rows[best].pos[at[best]])) best = p;
+    }
+    if (best < 0) return;
+    sink.write(rows[best].text[at[best]++]);
+  }
+}
+
+const idOf = (w: Winners, i: number): string => (w.idBytes as Buffer).toString('utf8', w.idStart[i], w.idStart[i + 1]);
+
+/** The k-way merge order of all winners: partition and index of each, by (ts, id). */
+function mergeOrder(parts: PartitionResult[]): { part: Uint8Array; index: Uint32Array } {
+  const total = parts.reduce((n, p) => n + p.winners.ts.length, 0);
+  const part = new Uint8Array(total), index = new Uint32Array(total);
+  const at = parts.map(() => 0);
+  for (let k = 0; k < total; k++) {
+    let best = -1;
+    for (let p = 0; p < parts.length; p++) {
+      const w = parts[p].winners, i = at[p];
+      if (i >= w.ts.length) continue;
+      if (best < 0) { best = p; continue; }
+      const b = parts[best].winners, j = at[best];
+      if (w.ts[i] < b.ts[j] || (w.ts[i] === b.ts[j] && idOf(w, i) < idOf(b, j))) best = p;
+    }
+    part[k] = best;
+    index[k] = at[best]++;
+  }
+  return { part, index };
+}
+
+/**
+ * Writes silver events, quarantine and superseded rows of all partitions, finds the bots,
+ * and returns the summed counters and the merged gold state.
+ */
+export function mergeEventPartitions(parts: PartitionResult[], sinks: { silver: FileSink; quarantine: FileSink; superseded: FileSink },
+  botThreshold: number, botWindowMs: number): MergedEvents {
+  const info = newSourceReport(parts[0].info.file);
+  for (const p of parts) {
+    info.records += p.info.records;
+    info.blank_lines += p.info.blank_lines;
+    info.silver += p.info.silver;
+    info.superseded += p.info.superseded;
+    for (const [reason, n] of Object.entries(p.info.quarantined) as [QuarantineReason, number][]) {
+      info.quarantined[reason] = (info.quarantined[reason] ?? 0) + n;
+    }
+  }
+  writeByPos(sinks.quarantine, parts.map((p) => p.quarantine));
+  writeByPos(sinks.superseded, parts.map((p) => p.superseded));
+
+  const { part, index } = mergeOrder(parts);
+  const counter = new BotCounter(botThreshold, botWindowMs);
+  for (let k = 0; k < part.length; k++) {
+    const w = parts[part[k]].winners, i = index[k];
+    const user = w.userNames[w.users[i]];
+    counter.evict(user, w.ts[i]);
+    counter.add(user, w.ts[i]);
+  }
+  const bots = counter.bots();
+  const botSet = new Set(bots);
+  for (let k = 0; k < part.length; k++) {
+    const w = parts[part[k]].winners, i = index[k];
+    const from = w.start[i], to = w.end[i], versions = w.versions[i];
+    const lines = w.lines as Buffer;
+    const bot = botSet.has(w.userNames[w.users[i]]);
+    if (!bot && versions === 1) {
+      sinks.silver.writeBytes(lines, from, to);
+      continue;
+    }
+    const at = from + w.botAt[i];
+    sinks.silver.writeBytes(lines, from, at);
+    sinks.silver.write(`${bot},"versions":${versions}`);
+    sinks.silver.writeBytes(lines, at + VERSIONS_AFTER_BOT + 1, to);
+  }
+  const gold = parts.slice(1).reduce((acc, p) => mergeGold(acc, p.gold), parts[0].gold);
+  return { info, bots, gold };
+}

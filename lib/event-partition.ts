@@ -1,0 +1,210 @@
+// The events of a batch run, one partition at a time (SPEC 2–5). Partition k of n owns the
+// records whose event_id hashes to k, so every version of an id meets in one partition and
+// dedup there is exact; a record without a usable id belongs to partition 0. Each partition
+// reads the whole file, so line numbers stay physical, but parses only the lines it owns:
+// that is what lets worker threads share the work of one file (see event-workers.ts).
+import { isUtf8 } from 'node:buffer';
+import { createReadStream, statSync } from 'node:fs';
+import { makeCalendar } from './calendar.js';
+import { fileError } from './errors.js';
+import { readId } from './fields.js';
+import { addEvent, initGold, type GoldState } from './gold/state.js';
+import { LineSplitter } from './lines.js';
+import { countQuarantined, newSourceReport } from './report.js';
+import { eventLine } from './silver.js';
+import { EventTable, LineBuffer } from './event-table.js';
+import { trace } from './trace.js';
+import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from './types.js';
+import { validateEvent } from './validate-event.js';
+
+/** Text rows (quarantine or superseded), sorted by `pos`. */
+export interface PosRows {
+  pos: number[];
+  text: string[];
+}
+
+/** A partition's winners in silver order `(ts, event_id)`, their lines in one buffer. */
+export interface Winners {
+  ts: Float64Array;
+  /** Event ids as UTF-8, back to back (decoded only to break ties on ts when merging). */
+  idBytes: Uint8Array;
+  idStart: Float64Array;
+  /** Index into `userNames` of each winner's user: a dictionary moves across threads cheaply. */
+  users: Uint32Array;
+  userNames: string[];
+  /** Silver lines written with is_bot `false` and versions `1`, patched when merged. */
+  lines: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
+  /** Byte offset, within its line, of the `false` of `"is_bot":false`. */
+  botAt: Uint32Array;
+  versions: Uint32Array;
+}
+
+export interface PartitionResult {
+  info: SourceReport;
+  quarantine: PosRows;
+  superseded: PosRows;
+  winners: Winners;
+  gold: GoldState;
+}
+
+const KEY = Buffer.from('"event_id"');
+const UNICODE_ESCAPE = Buffer.from('\\u');
+const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d;
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/**
+ * The trimmed event_id of a line without parsing it, or undefined when that cannot be
+ * told safely: the key must appear once, at the top level, spelt plainly (no `\u` escape
+ * anywhere, which could spell a second key), with a plain string value.
+ */
+export function quickEventId(line: Uint8Array & Buffer): string | undefined {
+  const at = line.indexOf(KEY);
+  if (at < 0 || line.indexOf(KEY, at + KEY.length) >= 0 || line.indexOf(UNICODE_ESCAPE) >= 0) return undefined;
+  let depth = 0, inString = false;
+  for (let i = 0; i < at; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === LBRACE || c === LBRACK) depth++;
+    else if (c === RBRACE || c === RBRACK) depth--;
+  }
+  if (inString || depth !== 1) return undefined;
+  let j = at + KEY.length;
+  while (isBlank(line[j])) j++;
+  if (line[j++] !== COLON) return undefined;
+  while (isBlank(line[j])) j++;
+  if (line[j] !== QUOTE) return undefined;
+  const end = line.indexOf(QUOTE, j + 1);
+  const slash = line.indexOf(BACKSLASH, j + 1);
+  if (end < 0 || (slash >= 0 && slash < end)) return undefined;
+  const id = line.toString('utf8', j + 1, end).trim();
+  return id === '' ? undefined : id;
+}
+
+/** Which of `n` partitions owns `id` (FNV-1a over UTF-16 code units). */
+export function partitionOf(id: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
+}
+
+/** Reads `path` and returns partition `part` of `count` of its events. */
+export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number): Promise<PartitionResult> {
+  const file = opts.files.events;
+  const cal = makeCalendar(opts.timezone);
+  const info = newSourceReport(file);
+  // A silver line is about 2.6 times its raw line.
+  const table = new EventTable(Math.ceil((statSync(path).size * 3) / count));
+  const quarantine: PosRows = { pos: [], text: [] };
+  const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
+    info.records++;
+    countQuarantined(info, reason);
+    quarantine.pos.push(pos);
+    quarantine.text.push(JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n');
+  };
+  const owner = (bytes: Buffer, parsed: () => unknown): number => {
+    if (count === 1) return 0;
+    const quick = quickEventId(bytes);
+    if (quick !== undefined) return partitionOf(quick, count);
+    const value = parsed();
+    const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
+    return id === null ? 0 : partitionOf(id, count);
+  };
+
+  const splitter = new LineSplitter({
+    line(bytes, pos) {
+      let parsed: unknown, tried = false, error: unknown = null;
+      const parse = (): unknown => {
+        if (tried) return parsed;
+        tried = true;
+        try {
+          if (!isUtf8(bytes)) throw new Error('not valid UTF-8');
+          parsed = JSON.parse(bytes.toString('utf8'));
+        } catch (err) {
+          error = err;
+        }
+        return parsed;
+      };
+      if (owner(bytes, parse) !== part) return;
+      parse();
+      if (error !== null) {
+        const why = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;
+        return reject(pos, 'invalid_json', why, bytes.toString('utf8'));
+      }
+      const result = validateEvent(parsed, file, pos, pos, opts.fx);
+      if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
+      info.records++;
+      table.offer(result, eventLine(result, cal));
+    },
+    blank() {
+      if (part === 0) info.blank_lines++;
+    },
+    tooLong(head, pos, bytes) {
+      if (part === 0) reject(pos, 'line_too_long', `line of ${bytes} bytes is over the limit`, head.toString('utf8'));
+    },
+  }, opts.maxLineBytes);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) splitter.push(chunk);
+  } catch (err) {
+    throw fileError('E_SOURCE_UNREADABLE', path, err);
+  }
+  splitter.end();
+  trace(`events part ${part}: read, validated, deduplicated`);
+
+  const order = table.sortedSlots();
+  trace(`events part ${part}: sorted`);
+  const n = order.length;
+  const winners: Winners = {
+    ts: new Float64Array(n), idBytes: new Uint8Array(0), idStart: new Float64Array(n + 1), users: new Uint32Array(n),
+    userNames: [], lines: table.lines.bytes.subarray(0, table.lines.length),
+    start: new Float64Array(n), end: new Float64Array(n), botAt: new Uint32Array(n), versions: new Uint32Array(n),
+  };
+  const idBytes = new LineBuffer(n * 16);
+  const userIndex = new Map<string, number>();
+  const gold = initGold();
+  // addEvent reads only these fields; one object serves every call.
+  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
+    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
+  for (let k = 0; k < n; k++) {
+    const slot = order[k];
+    const ts = table.ts.get(slot), id = table.ids[slot], user = table.users[slot];
+    winners.ts[k] = ts;
+    winners.idStart[k] = idBytes.push(id);
+    let u = userIndex.get(user);
+    if (u === undefined) {
+      u = winners.userNames.length;
+      userIndex.set(user, u);
+      winners.userNames.push(user);
+    }
+    winners.users[k] = u;
+    winners.start[k] = table.start.get(slot);
+    winners.end[k] = table.end.get(slot);
+    winners.botAt[k] = table.botAt.get(slot);
+    winners.versions[k] = table.versions.get(slot);
+    const g = table.gold[slot];
+    scratch.event_id = id;
+    scratch.user_id = user;
+    scratch.ts = ts;
+    scratch.event_type = g.event_type;
+    scratch.usd_micros = g.usd_micros;
+    scratch.acquisition_channel = g.acquisition_channel;
+    addEvent(gold, scratch as SilverEvent, cal);
+  }
+
+  winners.idStart[n] = idBytes.length;
+  winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
+  trace(`events part ${part}: gold accumulated`);
+  const losers = table.losers.sort((a, b) => a[1] - b[1]);
+  const superseded: PosRows = {
+    pos: losers.map((l) => l[1]),
+    text: losers.map(([key, pos]) => JSON.stringify({ source: file, pos, key, winner_pos: table.winnerPos(key) }) + '\n'),
+  };
+  info.silver = n;
+  info.superseded = losers.length;
+  // Lines are read in order, so quarantine rows are already sorted by pos.
+  return { info, quarantine, superseded, winners, gold };
+}

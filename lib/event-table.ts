@@ -1,0 +1,120 @@
+// The winning version of every event id of one partition, kept compact: numbers in typed
+// vectors (mnemonist), each winner's silver line as bytes in one growing buffer, so a
+// million winners cost the garbage collector almost nothing to keep until the end.
+import { Float64Vector, Uint32Vector } from 'mnemonist';
+import type { SilverEvent } from './types.js';
+
+/** Grows one buffer of back-to-back UTF-8 lines. */
+export class LineBuffer {
+  bytes: Buffer;
+  length = 0;
+
+  /** `capacity`: a good guess saves copies as it grows; untouched memory costs nothing. */
+  constructor(capacity = 1 << 20) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1 << 16, capacity));
+  }
+
+  /** Appends `text`; returns where it starts. */
+  push(text: string): number {
+    const start = this.length;
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (start + text.length * 3 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(start + text.length * 3, this.bytes.length * 2));
+      this.bytes.copy(bigger, 0, 0, start);
+      this.bytes = bigger;
+    }
+    this.length += this.bytes.write(text, start);
+    return start;
+  }
+}
+
+/** What gold needs of a winner, besides its user and time. */
+export interface GoldFields {
+  event_type: string;
+  usd_micros: number | null;
+  acquisition_channel: string | null;
+}
+
+const NO_GOLD: GoldFields = { event_type: '', usd_micros: null, acquisition_channel: null };
+
+/** Byte offset, from the `false` of `"is_bot":false`, of the `1` of `"versions":1`. */
+export const VERSIONS_AFTER_BOT = 17;
+
+export class EventTable {
+  private readonly slots = new Map<string, number>();
+  readonly ts = new Float64Vector(1024);
+  readonly pos = new Float64Vector(1024);
+  readonly versions = new Uint32Vector(1024);
+  readonly start = new Float64Vector(1024);
+  readonly end = new Float64Vector(1024);
+  /** Byte offset of `false` in `"is_bot":false`, from the line's start. */
+  readonly botAt = new Uint32Vector(1024);
+  readonly ids: string[] = [];
+  readonly users: string[] = [];
+  readonly gold: GoldFields[] = [];
+  readonly lines: LineBuffer;
+  /** Superseded versions: [event_id, pos]. */
+  readonly losers: [string, number][] = [];
+
+  /** `lineBytes`: a guess of the bytes all silver lines will take. */
+  constructor(lineBytes?: number) {
+    this.lines = new LineBuffer(lineBytes);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * Offers a valid version and its silver line (written with is_bot false and versions 1).
+   * The later `ts` wins; on a tie, the later arrival (higher pos) — SPEC 3.
+   */
+  offer(e: SilverEvent, line: string): void {
+    let slot = this.slots.get(e.event_id);
+    if (slot !== undefined) {
+      const ts = this.ts.get(slot), pos = this.pos.get(slot);
+      this.versions.set(slot, this.versions.get(slot) + 1);
+      if (!(e.ts > ts || (e.ts === ts && e.pos > pos))) {
+        this.losers.push([e.event_id, e.pos]);
+        return;
+      }
+      this.losers.push([e.event_id, pos]);
+    } else {
+      slot = this.ids.length;
+      this.slots.set(e.event_id, slot);
+      this.ids.push(e.event_id);
+      this.users.push('');
+      this.gold.push(NO_GOLD);
+      this.versions.push(1);
+      this.ts.push(0);
+      this.pos.push(0);
+      this.start.push(0);
+      this.end.push(0);
+      this.botAt.push(0);
+    }
+    this.ts.set(slot, e.ts);
+    this.pos.set(slot, e.pos);
+    this.users[slot] = e.user_id;
+    this.gold[slot] = { event_type: e.event_type, usd_micros: e.usd_micros, acquisition_channel: e.acquisition_channel };
+    const start = this.lines.push(line);
+    this.start.set(slot, start);
+    this.end.set(slot, this.lines.length);
+    // Values before is_bot are JSON strings, whose quotes are escaped: the first match is the column.
+    const at = line.indexOf('"is_bot":false') + 9;
+    const ascii = this.lines.length - start === line.length;
+    this.botAt.set(slot, ascii ? at : Buffer.byteLength(line.slice(0, at)));
+  }
+
+  /** Pos of the winner of `id`. */
+  winnerPos(id: string): number {
+    return this.pos.get(this.slots.get(id)!);
+  }
+
+  /** Slots sorted by silver order, `(event_ts, event_id)`. */
+  sortedSlots(): Uint32Array {
+    const order = new Uint32Array(this.size);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    const ts = this.ts, ids = this.ids;
+    return order.sort((a, b) => ts.get(a) - ts.get(b) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  }
+}

@@ -1,0 +1,55 @@
+// Splits the events of a batch run across worker threads (partitions by event_id, see
+// event-partition.ts) and merges what they return. One partition runs inline, no thread.
+import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { AudicinError, type ErrorCode } from './errors.js';
+import { processEventPartition, type PartitionResult } from './event-partition.js';
+import { unpackGold, type PackedGold } from './gold/codec.js';
+import type { ResolvedOptions } from './types.js';
+
+/** Below this size a thread costs more than it saves. */
+const THREADS_FROM_BYTES = 16 << 20;
+/** A larger young generation: parsing makes many short-lived objects. */
+const YOUNG_GENERATION_MB = Number(process.env.AUDICIN_YOUNG_MB ?? 192);
+
+/** How many partitions to use: `opts.workers`, or with 0 (auto) every core for a large file. */
+export function partitionCount(path: string, opts: ResolvedOptions): number {
+  if (opts.workers > 0) return opts.workers;
+  let size = 0;
+  try { size = statSync(path).size; } catch { /* reported by the reader */ }
+  return size >= THREADS_FROM_BYTES ? Math.max(1, availableParallelism()) : 1;
+}
+
+function runWorker(path: string, opts: ResolvedOptions, part: number, count: number): Promise<PartitionResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./event-worker.js', import.meta.url), {
+      workerData: { path, opts, part, count },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    worker.once('message', (msg: { result?: PartitionResult; error?: { code: ErrorCode | null; message: string } }) => {
+      if (msg.error) {
+        const { code, message } = msg.error;
+        reject(code === null ? new Error(message) : new AudicinError(code, message.replace(/^audicin: /, '')));
+      } else {
+        msg.result!.gold = unpackGold(msg.result!.gold as unknown as PackedGold);
+        const w = msg.result!.winners;
+        // Buffers arrive as plain Uint8Arrays.
+        w.lines = Buffer.from(w.lines.buffer, w.lines.byteOffset, w.lines.byteLength);
+        w.idBytes = Buffer.from(w.idBytes.buffer, w.idBytes.byteOffset, w.idBytes.byteLength);
+        resolve(msg.result!);
+      }
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`event worker ${part} stopped with exit code ${code}`));
+    });
+  });
+}
+
+/** Every partition of the events file, in partition order. */
+export async function processEvents(path: string, opts: ResolvedOptions): Promise<PartitionResult[]> {
+  const count = partitionCount(path, opts);
+  if (count === 1) return [await processEventPartition(path, opts, 0, 1)];
+  return Promise.all(Array.from({ length: count }, (_, part) => runWorker(path, opts, part, count)));
+}
