@@ -184,6 +184,28 @@ test('bad bytes never crash: long line, invalid UTF-8, deep nesting, empty and h
   assert.ok(existsSync(join(out, 'gold/daily_active_users.csv')));
 });
 
+test('CSV: header matched by name in any order and case; a wrong field count is malformed_row', async () => {
+  const dir = writeInput({ marketing: ' Spend ,DATE,Channel\n12.5,2026-01-05,Google\n3,2026-01-06\n1,2026-01-07,TikTok,extra\n' });
+  const out = tempDir();
+  const { report } = await runPipeline({ input: dir, out });
+  assert.equal(report.sources.marketing_spend.quarantined, { malformed_row: 2 });
+  assert.equal(readNdjson(join(out, 'silver/marketing_spend.ndjson')).map((m) => [m.date, m.channel, m.spend_usd]), [['2026-01-05', 'google', 12.5]]);
+  const q = readNdjson(join(out, 'quarantine/marketing_spend.ndjson'));
+  assert.equal(q.map((r) => [r.pos, r.detail]), [[3, 'expected 3 fields, got 2'], [4, 'expected 3 fields, got 4']]);
+});
+
+test('CSV: a header without the required columns is one error naming the file', async () => {
+  const dir = writeInput({ marketing: 'day,channel,amount\n2026-01-05,Google,1\n' });
+  try {
+    await runPipeline({ input: dir, out: tempDir() });
+    assert.unreachable('should fail');
+  } catch (err) {
+    assert.ok(isAudicinError(err));
+    assert.is(err.code, 'E_BAD_HEADER');
+    assert.is(err.message, "audicin: marketing_spend.csv: line 1: expected a header with date,channel,spend, got 'day,channel,amount'");
+  }
+});
+
 test('worker threads change nothing: 1, 2 and 3 partitions write byte-identical lakehouses', async () => {
   const { SAMPLE_INPUT } = await import('../lib/options.js');
   for (const dir of [input, SAMPLE_INPUT]) {

@@ -32,6 +32,14 @@ test('anything else is NaN (invalid_timestamp)', () => {
   }
 });
 
+test('decisions: spaces trimmed; T and Z upper-case only; years before 1000 invalid; fractional epoch keeps ms', () => {
+  assert.is(parseTimestamp('  2026-01-17T14:57:08Z '), at('2026-01-17T14:57:08Z'));
+  assert.ok(Number.isNaN(parseTimestamp('2026-01-17t14:57:08Z')));
+  assert.ok(Number.isNaN(parseTimestamp('2026-01-17T14:57:08z')));
+  assert.ok(Number.isNaN(parseTimestamp('0999-01-17T14:57:08Z')));
+  assert.is(parseTimestamp(1768661828.1239), at('2026-01-17T14:57:08.123Z'));
+});
+
 test('dates are YYYY-MM-DD or a timestamp (its UTC date)', () => {
   assert.is(parseDate('2026-01-05'), '2026-01-05');
   assert.is(parseDate('2026-01-05T23:30:00-02:00'), '2026-01-06');

@@ -57,6 +57,9 @@ test('non-money events leave money columns null and keep raw money fields in att
   if ('reason' in e) return;
   assert.equal([e.amount, e.currency, e.usd_micros, e.tax, e.page], [null, null, null, null, '/home']);
   assert.equal(e.attributes, { amount: 'ten', currency: 'GBP', tax: -3 });
+  const odd = event({ event_type: 'page_view', page: 42, acquisition_channel: { name: 'x' }, schema_version: 'two' });
+  assert.ok(!('reason' in odd) && odd.page === null && odd.acquisition_channel === null && odd.schema_version === 1);
+  assert.is(reasonOf(event({ event_id: true })), 'missing_event_id');
   const unknown = event({ event_type: 'Playlist_Created', amount: undefined });
   assert.ok(!('reason' in unknown) && unknown.event_type === 'playlist_created');
 });
