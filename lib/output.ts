@@ -2,6 +2,7 @@
 // leaves the previous lakehouse intact. Writes are buffered and synchronous: a batch run
 // owns its process, and this keeps the writer free of stream backpressure bookkeeping.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileError } from './errors.js';
 
@@ -66,6 +67,7 @@ export class Staging {
   readonly out: string;
   private readonly dir: string;
   private readonly files = new Map<string, FileSink>();
+  private readonly copied: string[] = [];
 
   constructor(out: string) {
     this.out = out;
@@ -80,6 +82,18 @@ export class Staging {
     return sink;
   }
 
+  /** Copies `source` byte for byte to `relPath`, in the kernel where it can. */
+  async copyIn(relPath: string, source: string): Promise<void> {
+    const target = join(this.dir, relPath);
+    mkdirSync(dirname(target), { recursive: true });
+    try {
+      await copyFile(source, target);
+    } catch (err) {
+      throw fileError('E_SOURCE_UNREADABLE', source, err);
+    }
+    this.copied.push(relPath);
+  }
+
   /** Writes a whole small file at once. */
   writeFile(relPath: string, text: string): void {
     const sink = this.open(relPath);
@@ -89,10 +103,10 @@ export class Staging {
 
   /** Renames every staged file into place; each rename is atomic. */
   commit(): void {
-    for (const [rel, sink] of this.files) {
+    for (const rel of [...this.files.keys(), ...this.copied]) {
       const target = join(this.out, rel);
       mkdirSync(dirname(target), { recursive: true });
-      renameSync(sink.path, target);
+      renameSync(join(this.dir, rel), target);
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

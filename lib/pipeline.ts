@@ -12,7 +12,7 @@ import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNd
 import { JsonArraySplitter } from './json-array.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import { resolveOptions, type Options } from './options.js';
-import { csvRecords, jsonRecords, landSource, type RecordSink } from './readers.js';
+import { csvRecords, fingerprint, jsonRecords, landSource, type RecordSink } from './readers.js';
 import { checkInvariant, countQuarantined, newSourceReport, sortedReasons, type Report } from './report.js';
 import { Staging } from './output.js';
 import { trace } from './trace.js';
@@ -117,9 +117,8 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
   const partitions = processEvents(paths.events, opts);
   partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   try {
-    const eventsBronze = staging.open(`bronze/${opts.files.events}`);
-    const eventsLanded = await landSource(paths.events, eventsBronze, () => undefined);
-    eventsBronze.close();
+    // The events file is large: the kernel copies it, and one more read takes its hash.
+    const [eventsLanded] = await Promise.all([fingerprint(paths.events), staging.copyIn(`bronze/${opts.files.events}`, paths.events)]);
     trace('events landed in bronze');
     const lines = (sink: LineSink) => new LineSplitter(sink, opts.maxLineBytes);
     const subs = await ingest<unknown, SilverSubscription>(staging, paths.subscriptions, 'subscriptions', opts.files.subscriptions,

@@ -86,6 +86,21 @@ export interface Landed {
   sha256: string;
 }
 
+/** Bytes and sha256 of a file, read as a stream. */
+export async function fingerprint(path: string): Promise<Landed> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+  } catch (err) {
+    throw fileError('E_SOURCE_UNREADABLE', path, err);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
 /**
  * Streams `path` into `push`, copying every byte to `bronze` as read. Fails with one line
  * naming the file when it is missing or unreadable.
