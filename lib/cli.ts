@@ -7,11 +7,14 @@ import { loadFx } from './fx.js';
 import { runPipeline } from './pipeline.js';
 import type { Options } from './options.js';
 import { quarantinedTotal } from './report.js';
+import { STREAM_HELP, streamMain } from './stream-cli.js';
 
 const HELP = `audicin: the Audicin lakehouse engine
 
 Usage:
   audicin run [options]     read an input folder, write bronze, silver, quarantine, gold
+  audicin stream [options]  NDJSON events on stdin, silver event rows on stdout (see below)
+  audicin gold [options]    NDJSON events on stdin, every gold table on stdout at the end
   audicin --help            this text
 
 Options of run:
@@ -24,7 +27,10 @@ Options of run:
   --bot-threshold N      more than N events in one window make a bot (default: 20)
   --bot-window-ms N      the bot window in milliseconds (default: 1000)
   --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
-`;
+  --workers N            threads sharing the events file (default: every core for
+                         files of 16 MiB and more, else 1)
+
+${STREAM_HELP}`;
 
 const OPTIONS = {
   input: { type: 'string' },
@@ -34,12 +40,13 @@ const OPTIONS = {
   'bot-threshold': { type: 'string' },
   'bot-window-ms': { type: 'string' },
   'max-line-bytes': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function num(values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes'): number | undefined {
+function num(values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes' | 'workers'): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -57,6 +64,7 @@ async function commonOptions(values: Values): Promise<Options> {
     botThreshold: num(values, 'bot-threshold'),
     botWindowMs: num(values, 'bot-window-ms'),
     maxLineBytes: num(values, 'max-line-bytes'),
+    workers: num(values, 'workers'),
   };
 }
 
@@ -84,6 +92,7 @@ async function run(values: Values): Promise<void> {
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'stream' || argv[0] === 'gold') return await streamMain(argv[0], argv.slice(1));
     let parsed;
     try {
       parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

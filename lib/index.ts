@@ -16,3 +16,8 @@ export { GOLD_TABLES, initGold, addEvent, addSubscription, addMarketing, mergeGo
   type GoldTables, type GoldTableName, type GoldRow, type GoldState } from './gold/index.js';
 export type { Report } from './report.js';
 export type * from './types.js';
+export { createStreamEngine, type StreamEngine, type StreamSink, type StreamInfo } from './stream.js';
+export { resolveStreamOptions, parseDuration, type StreamOptions, type ResolvedStreamOptions } from './stream-options.js';
+export { silverTransform, SilverTransform, type SilverTransformOptions } from './stream-transform.js';
+export { createGoldStream, goldLines, type GoldStream, type SideSources } from './stream-gold.js';
+export { readSubscriptions, readMarketing, type SideRead } from './stream-sides.js';

@@ -1,0 +1,206 @@
+// The `stream` and `gold` commands: Unix filters over stdin. Options are parsed and
+// normalised here; cli.ts only dispatches. A reader that goes away (`| head -5`) ends the
+// command quietly with exit code 0; every other failure is one line on stderr.
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { finished, pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { AudicinError, fileError } from './errors.js';
+import { loadFx } from './fx.js';
+import { quarantinedTotal } from './report.js';
+import { createGoldStream, goldLines } from './stream-gold.js';
+import { parseDuration, type StreamOptions } from './stream-options.js';
+import { readMarketing, readSubscriptions } from './stream-sides.js';
+import { silverTransform } from './stream-transform.js';
+import type { StreamInfo } from './stream.js';
+import { isoUtc } from './time.js';
+import type { QuarantineRow, SourceReport } from './types.js';
+
+export const STREAM_HELP = `Usage:
+  audicin stream [options] < events.ndjson   silver event rows on stdout, each once its window closes
+  audicin gold [options] < events.ndjson     every gold table on stdout at the end of input
+
+Options of stream and gold:
+  --window DURATION      dedup window: 1h, 30m, 90s, 500ms or a number of ms (default: 1h)
+  --retain DURATION      how long past the window a final id is still recognised, so a
+                         later version of it is late_event (default: the window)
+  --rejects FILE         quarantined rows, late_event included, as NDJSON (default: stderr)
+  --source NAME          lineage source of rows and rejects (default: stdin)
+  --timezone ZONE        IANA zone for event days, weeks and months (default: UTC)
+  --fx FILE              rate table, JSON {"EUR": 1.08} or CSV currency,usd_per_unit
+  --bot-threshold N      more than N events in one window make a bot (default: 20)
+  --bot-window-ms N      the bot window in milliseconds (default: 1000)
+  --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
+  --verbose              a one-line count summary on stderr (always when stderr is a terminal)
+Options of gold only:
+  --subscriptions FILE   subscriptions (JSON array or NDJSON), read as the batch run does
+  --marketing FILE       marketing spend CSV (date,channel,spend)
+`;
+
+const STREAM_OPTIONS = {
+  window: { type: 'string' },
+  retain: { type: 'string' },
+  rejects: { type: 'string' },
+  source: { type: 'string' },
+  timezone: { type: 'string' },
+  fx: { type: 'string' },
+  'bot-threshold': { type: 'string' },
+  'bot-window-ms': { type: 'string' },
+  'max-line-bytes': { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const GOLD_OPTIONS = {
+  ...STREAM_OPTIONS,
+  subscriptions: { type: 'string' },
+  marketing: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof GOLD_OPTIONS }>>['values'];
+
+/** The process streams a command runs over; tests may pass their own. */
+export interface CommandIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const processIo = (): CommandIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+
+function wholeNumber(values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes'): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
+  return n;
+}
+
+async function streamOptions(values: Values): Promise<StreamOptions> {
+  return {
+    windowMs: values.window === undefined ? undefined : parseDuration(values.window, 'window'),
+    retainMs: values.retain === undefined ? undefined : parseDuration(values.retain, 'retain'),
+    source: values.source,
+    timezone: values.timezone,
+    fx: values.fx === undefined ? undefined : await loadFx(values.fx),
+    botThreshold: wholeNumber(values, 'bot-threshold'),
+    botWindowMs: wholeNumber(values, 'bot-window-ms'),
+    maxLineBytes: wholeNumber(values, 'max-line-bytes'),
+  };
+}
+
+async function openRejects(path: string): Promise<WriteStream> {
+  const file = createWriteStream(path);
+  try {
+    await once(file, 'open');
+  } catch (err) {
+    throw fileError('E_OUTPUT', path, err);
+  }
+  return file;
+}
+
+/** True when `err` only says the reader of stdout went away. */
+const readerGone = (err: unknown, stdout: NodeJS.WritableStream): boolean => {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'EPIPE' || ((code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ERR_STREAM_DESTROYED')
+    && (stdout as unknown as { destroyed?: boolean }).destroyed === true);
+};
+
+/** Writes `text`, resolving once `out` can take more; false when its reader went away. */
+function write(out: NodeJS.WritableStream, text: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error | null): void => {
+      out.removeListener('error', settle);
+      out.removeListener('drain', settle);
+      if (err == null) resolve(true);
+      else if (readerGone(err, out)) resolve(false);
+      else reject(err);
+    };
+    out.on('error', settle);
+    if (out.write(text)) settle();
+    else out.once('drain', settle);
+  });
+}
+
+const sourceLine = (label: string, s: SourceReport): string =>
+  `${label}: ${s.records} records, ${s.silver} silver, ${s.superseded} superseded, ${quarantinedTotal(s)} quarantined`;
+
+const eventsLine = (info: StreamInfo): string =>
+  `${sourceLine('events', info)} (${info.quarantined.late_event ?? 0} late), ${info.bots} bot user(s), `
+  + `watermark ${info.watermark === null ? 'none' : isoUtc(info.watermark)}`;
+
+async function streamCommand(values: Values, io: CommandIo): Promise<number> {
+  const options = await streamOptions(values);
+  const file = values.rejects === undefined ? null : await openRejects(values.rejects);
+  const transform = silverTransform({ ...options, rejects: file ?? io.stderr });
+  let gone = false;
+  try {
+    await pipeline(io.stdin, transform, io.stdout);
+  } catch (err) {
+    if (!readerGone(err, io.stdout)) throw err;
+    gone = true;
+  } finally {
+    if (file !== null) {
+      file.end();
+      await finished(file);
+    }
+  }
+  if (!gone && (values.verbose || io.stderr.isTTY)) io.stderr.write(`audicin stream: ${eventsLine(transform.engine.info)}\n`);
+  return 0;
+}
+
+async function goldCommand(values: Values, io: CommandIo): Promise<number> {
+  const options = await streamOptions(values);
+  const file = values.rejects === undefined ? null : await openRejects(values.rejects);
+  const target = file ?? io.stderr;
+  let rejected: string[] = [];
+  const onReject = (row: QuarantineRow): void => { rejected.push(JSON.stringify(row) + '\n'); };
+  const flushRejects = async (): Promise<void> => {
+    if (rejected.length === 0) return;
+    const text = rejected.join('');
+    rejected = [];
+    await write(target, text);
+  };
+  try {
+    const gold = createGoldStream(options, onReject);
+    const { fx, maxLineBytes } = gold.engine.options;
+    const subs = values.subscriptions === undefined ? null : await readSubscriptions(values.subscriptions, fx, maxLineBytes, onReject);
+    await flushRejects();
+    const marketing = values.marketing === undefined ? null : await readMarketing(values.marketing, maxLineBytes, onReject);
+    await flushRejects();
+    for await (const chunk of io.stdin) {
+      gold.push(chunk as Buffer);
+      await flushRejects();
+    }
+    const tables = gold.finish({ subscriptions: subs?.rows, marketing: marketing?.rows });
+    await flushRejects();
+    const delivered = await write(io.stdout, goldLines(tables));
+    if (delivered && (values.verbose || io.stderr.isTTY)) {
+      const parts = [eventsLine(gold.engine.info)];
+      if (subs !== null) parts.push(sourceLine('subscriptions', subs.info));
+      if (marketing !== null) parts.push(sourceLine('marketing_spend', marketing.info));
+      io.stderr.write(`audicin gold: ${parts.join('; ')}\n`);
+    }
+  } finally {
+    if (file !== null) {
+      file.end();
+      await finished(file);
+    }
+  }
+  return 0;
+}
+
+/** Runs `audicin stream|gold` with the arguments after the command; resolves to the exit code. */
+export async function streamMain(command: 'stream' | 'gold', args: string[], io: CommandIo = processIo()): Promise<number> {
+  let values: Values;
+  try {
+    values = parseArgs({ args, options: command === 'gold' ? GOLD_OPTIONS : STREAM_OPTIONS, strict: true }).values as Values;
+  } catch (err) {
+    throw new AudicinError('E_USAGE', `${command}: ${(err as Error).message} (see audicin ${command} --help)`);
+  }
+  if (values.help) {
+    io.stdout.write(STREAM_HELP);
+    return 0;
+  }
+  return command === 'gold' ? goldCommand(values, io) : streamCommand(values, io);
+}

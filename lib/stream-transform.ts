@@ -1,0 +1,108 @@
+// The stream engine as a Node Transform: NDJSON bytes in, silver event rows out. A thin
+// adapter over createStreamEngine; backpressure comes from the Transform's own flow (the
+// next input chunk waits while the readable side is full) and from the rejects stream.
+import { Transform, type TransformCallback } from 'node:stream';
+import { eventLine } from './silver.js';
+import { createStreamEngine, type StreamEngine } from './stream.js';
+import type { StreamOptions } from './stream-options.js';
+import type { QuarantineRow, SilverEvent } from './types.js';
+
+/** Rows are joined into chunks of about this many characters on the readable side. */
+const CHUNK_CHARS = 1 << 20;
+
+export interface SilverTransformOptions extends StreamOptions {
+  /**
+   * The readable side. `ndjson` (default): text of `silver/events.ndjson` rows, many rows per
+   * chunk. `objects`: one engine `SilverEvent` per chunk (object mode; `ts` in epoch ms).
+   */
+  output?: 'ndjson' | 'objects';
+  /**
+   * Quarantined rows (`late_event` included). A writable stream receives them as NDJSON and
+   * its backpressure holds the input back; it is not ended by the transform. A function is
+   * called once per row. Default: the transform emits a `'reject'` event per row.
+   */
+  rejects?: NodeJS.WritableStream | ((row: QuarantineRow) => void);
+}
+
+export class SilverTransform extends Transform {
+  /** The core: its `info` holds the counters, `bots()` the bot users found. */
+  readonly engine: StreamEngine;
+  private readonly target: NodeJS.WritableStream | null;
+  private lines: string[] = [];
+  private chars = 0;
+  private rejected: string[] = [];
+
+  constructor(options: SilverTransformOptions = {}) {
+    const objects = options.output === 'objects';
+    super({ readableObjectMode: objects, writableObjectMode: false, decodeStrings: true });
+    const rejects = options.rejects;
+    this.target = typeof rejects === 'object' ? rejects : null;
+    const onReject = typeof rejects === 'function' ? rejects
+      : this.target !== null ? (row: QuarantineRow) => { this.rejected.push(JSON.stringify(row) + '\n'); }
+        : (row: QuarantineRow) => { this.emit('reject', row); };
+    let engine: StreamEngine | null = null;
+    const onEvent = objects ? (e: SilverEvent) => { this.push(e); } : (e: SilverEvent) => {
+      const text = eventLine(e, engine!.calendar);
+      this.lines.push(text);
+      this.chars += text.length;
+      if (this.chars >= CHUNK_CHARS) this.pushLines();
+    };
+    engine = createStreamEngine(options, { event: onEvent, reject: onReject });
+    this.engine = engine;
+    if (this.target !== null) this.target.on('error', (err: Error) => this.destroy(err));
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.engine.push(chunk);
+    } catch (err) {
+      return callback(err as Error);
+    }
+    this.pushLines();
+    this.writeRejects(callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.engine.end();
+    } catch (err) {
+      return callback(err as Error);
+    }
+    this.pushLines();
+    this.writeRejects(callback);
+  }
+
+  private pushLines(): void {
+    if (this.lines.length === 0) return;
+    const text = this.lines.join('');
+    this.lines = [];
+    this.chars = 0;
+    this.push(text);
+  }
+
+  /** Hands the pending rejects to their stream; calls back once it can take more. */
+  private writeRejects(callback: TransformCallback): void {
+    const target = this.target;
+    if (target === null || this.rejected.length === 0) return callback();
+    const text = this.rejected.join('');
+    this.rejected = [];
+    if (target.write(text)) return callback();
+    const done = (err?: Error | null): void => {
+      target.removeListener('drain', onDrain);
+      target.removeListener('close', onClose);
+      callback(err);
+    };
+    const onDrain = (): void => done();
+    const onClose = (): void => done(new Error('audicin: the rejects stream closed before the input ended'));
+    target.once('drain', onDrain);
+    target.once('close', onClose);
+  }
+}
+
+/**
+ * A Transform for `stream.pipeline()`: NDJSON event bytes in, final silver event rows out
+ * (see SilverTransformOptions). `transform.engine.info` holds the counters.
+ */
+export function silverTransform(options: SilverTransformOptions = {}): SilverTransform {
+  return new SilverTransform(options);
+}
