@@ -86,6 +86,10 @@ async function run(values: Values): Promise<void> {
     '',
     `Full tables: ${resolve(out, 'gold')}/<table>.csv and .ndjson; silver in ${resolve(out, 'silver')}, rejects in ${resolve(out, 'quarantine')}, counts in ${resolve(out, 'report.json')}`,
   ];
+  // The lakehouse is already in place: a reader that goes away (`| head -3`) is no error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   process.stdout.write(out1.join('\n') + '\n');
 }
 

@@ -28,6 +28,15 @@ test('run writes the lakehouse, prints counts and where the outputs are', () => 
   assert.ok(existsSync(join(out, 'gold/daily_revenue_net.csv')));
 });
 
+test('run into a reader that is already gone exits 0 without a stack', () => {
+  const out = tempDir();
+  // `true` exits at once, so the summary meets a closed pipe (EPIPE); pipefail keeps run's status.
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" run --input "${input}" --out "${out}" | true`], { encoding: 'utf8' });
+  assert.is(r.stderr, '');
+  assert.is(r.status, 0);
+  assert.ok(existsSync(join(out, 'report.json')));
+});
+
 test('--timezone moves event days', () => {
   const out = tempDir();
   const r = cli('run', '--input', input, '--out', out, '--timezone', 'Europe/Helsinki');
