@@ -50,46 +50,61 @@ export interface PartitionResult {
 }
 
 const KEY = Buffer.from('"event_id"');
-const UNICODE_ESCAPE = Buffer.from('\\u');
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d;
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+/** A byte that trimming can never remove: ASCII and not white space. */
+const isSolid = (c: number): boolean => c > 0x20 && c < 0x7f;
+const FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193;
 
 /**
- * The trimmed event_id of a line without parsing it, or undefined when that cannot be
- * told safely: the key must appear once, at the top level, spelt plainly (no `\u` escape
- * anywhere, which could spell a second key), with a plain string value.
+ * FNV-1a hash of the UTF-8 bytes of a line's event_id, read without parsing the line, or
+ * -1 when that cannot be told safely: the key must appear once, at the top level, in a
+ * line without backslashes (an escape could spell the key or end the string elsewhere),
+ * with a plain string value that trimming leaves as it is.
  */
-export function quickEventId(line: Uint8Array & Buffer): string | undefined {
+export function quickIdHash(line: Buffer): number {
   const at = line.indexOf(KEY);
-  if (at < 0 || line.indexOf(KEY, at + KEY.length) >= 0 || line.indexOf(UNICODE_ESCAPE) >= 0) return undefined;
+  if (at < 0 || line.indexOf(BACKSLASH) >= 0 || line.indexOf(KEY, at + KEY.length) >= 0) return -1;
   let depth = 0, inString = false;
   for (let i = 0; i < at; i++) {
     const c = line[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
+    if (inString) inString = c !== QUOTE;
+    else if (c === QUOTE) inString = true;
     else if (c === LBRACE || c === LBRACK) depth++;
     else if (c === RBRACE || c === RBRACK) depth--;
   }
-  if (inString || depth !== 1) return undefined;
+  if (inString || depth !== 1) return -1;
   let j = at + KEY.length;
   while (isBlank(line[j])) j++;
-  if (line[j++] !== COLON) return undefined;
+  if (line[j++] !== COLON) return -1;
   while (isBlank(line[j])) j++;
-  if (line[j] !== QUOTE) return undefined;
-  const end = line.indexOf(QUOTE, j + 1);
-  const slash = line.indexOf(BACKSLASH, j + 1);
-  if (end < 0 || (slash >= 0 && slash < end)) return undefined;
-  const id = line.toString('utf8', j + 1, end).trim();
-  return id === '' ? undefined : id;
+  if (line[j++] !== QUOTE) return -1;
+  const first = j;
+  let h = FNV_OFFSET;
+  for (; j < line.length && line[j] !== QUOTE; j++) h = Math.imul(h ^ line[j], FNV_PRIME);
+  if (j === line.length || j === first || !isSolid(line[first]) || !isSolid(line[j - 1])) return -1;
+  return h >>> 0;
 }
 
-/** Which of `n` partitions owns `id` (FNV-1a over UTF-16 code units). */
-export function partitionOf(id: string, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % n;
+/** The same hash of a normalised id, for lines the quick reader declines. */
+export function idHash(id: string): number {
+  let h = FNV_OFFSET;
+  for (const byte of Buffer.from(id, 'utf8')) h = Math.imul(h ^ byte, FNV_PRIME);
+  return h >>> 0;
+}
+
+interface Parsed {
+  value: unknown;
+  error: unknown;
+}
+
+function parseLine(bytes: Buffer): Parsed {
+  try {
+    if (!isUtf8(bytes)) throw new Error('not valid UTF-8');
+    return { value: JSON.parse(bytes.toString('utf8')), error: null };
+  } catch (err) {
+    return { value: undefined, error: err };
+  }
 }
 
 /** Reads `path` and returns partition `part` of `count` of its events. */
@@ -106,36 +121,26 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
     quarantine.pos.push(pos);
     quarantine.text.push(JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n');
   };
-  const owner = (bytes: Buffer, parsed: () => unknown): number => {
-    if (count === 1) return 0;
-    const quick = quickEventId(bytes);
-    if (quick !== undefined) return partitionOf(quick, count);
-    const value = parsed();
-    const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
-    return id === null ? 0 : partitionOf(id, count);
-  };
 
   const splitter = new LineSplitter({
     line(bytes, pos) {
-      let parsed: unknown, tried = false, error: unknown = null;
-      const parse = (): unknown => {
-        if (tried) return parsed;
-        tried = true;
-        try {
-          if (!isUtf8(bytes)) throw new Error('not valid UTF-8');
-          parsed = JSON.parse(bytes.toString('utf8'));
-        } catch (err) {
-          error = err;
+      let parsed: Parsed | undefined;
+      if (count > 1) {
+        let hash = quickIdHash(bytes);
+        if (hash < 0) {
+          parsed = parseLine(bytes);
+          const value = parsed.value;
+          const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
+          hash = id === null ? 0 : idHash(id); // no usable id: partition 0
         }
-        return parsed;
-      };
-      if (owner(bytes, parse) !== part) return;
-      parse();
-      if (error !== null) {
-        const why = error instanceof RangeError ? 'nested too deeply' : (error as Error).message;
+        if (hash % count !== part) return;
+      }
+      parsed ??= parseLine(bytes);
+      if (parsed.error !== null) {
+        const why = parsed.error instanceof RangeError ? 'nested too deeply' : (parsed.error as Error).message;
         return reject(pos, 'invalid_json', why, bytes.toString('utf8'));
       }
-      const result = validateEvent(parsed, file, pos, pos, opts.fx);
+      const result = validateEvent(parsed.value, file, pos, pos, opts.fx);
       if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
       info.records++;
       table.offer(result, eventLine(result, cal));

@@ -3,11 +3,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { processEventPartition } from './event-partition.js';
 import { packGold, packedBuffers } from './gold/codec.js';
+import { trace } from './trace.js';
 
 const { path, opts, part, count } = workerData;
 try {
   const result = await processEventPartition(path, opts, part, count);
   const w = result.winners;
+  trace(`events part ${part}: posting`);
   const gold = packGold(result.gold);
   const moved = [w.lines, w.ts, w.start, w.end, w.botAt, w.versions, w.idBytes, w.idStart, w.users].map((a) => a.buffer as ArrayBuffer);
   parentPort!.postMessage({ result: { ...result, gold } }, [...packedBuffers(gold), ...moved]);

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { AudicinError, type ErrorCode } from './errors.js';
 import { processEventPartition, type PartitionResult } from './event-partition.js';
 import { unpackGold, type PackedGold } from './gold/codec.js';
+import { trace } from './trace.js';
 import type { ResolvedOptions } from './types.js';
 
 /** Below this size a thread costs more than it saves. */
@@ -32,6 +33,7 @@ function runWorker(path: string, opts: ResolvedOptions, part: number, count: num
         const { code, message } = msg.error;
         reject(code === null ? new Error(message) : new AudicinError(code, message.replace(/^audicin: /, '')));
       } else {
+        trace(`events part ${part}: received`);
         msg.result!.gold = unpackGold(msg.result!.gold as unknown as PackedGold);
         const w = msg.result!.winners;
         // Buffers arrive as plain Uint8Arrays.
