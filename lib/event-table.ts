@@ -23,7 +23,8 @@ export class LineBuffer {
       this.bytes.copy(bigger, 0, 0, start);
       this.bytes = bigger;
     }
-    this.length += this.bytes.write(text, start);
+    // An explicit length: on a buffer with over 2 GiB left, Node 20's write() without one writes nothing.
+    this.length += this.bytes.write(text, start, text.length * 3);
     return start;
   }
 }
