@@ -25,7 +25,8 @@ export class BotCounter {
     }
     let i = times.length;
     while (i > 0 && times[i - 1] > ts) i--;
-    times.splice(i, 0, ts);
+    if (i === times.length) times.push(ts);
+    else times.splice(i, 0, ts);
     // Only windows holding the new event can have changed; times are sorted, so slide a
     // window of threshold+1 consecutive events across the new one.
     const n = this.threshold;

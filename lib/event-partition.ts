@@ -8,11 +8,12 @@ import { createReadStream, statSync } from 'node:fs';
 import { makeCalendar } from './calendar.js';
 import { fileError } from './errors.js';
 import { readId } from './fields.js';
+import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
 import { countQuarantined, newSourceReport } from './report.js';
 import { eventLine } from './silver.js';
-import { EventTable, LineBuffer } from './event-table.js';
+import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
 import { trace } from './trace.js';
 import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from './types.js';
 import { validateEvent } from './validate-event.js';
@@ -46,7 +47,8 @@ export interface PartitionResult {
   quarantine: PosRows;
   superseded: PosRows;
   winners: Winners;
-  gold: GoldState;
+  /** Packed when it comes from a worker thread; unpacked once the big buffers are written. */
+  gold: GoldState | PackedGold;
 }
 
 const KEY = Buffer.from('"event_id"');
@@ -108,7 +110,8 @@ function parseLine(bytes: Buffer): Parsed {
 }
 
 /** Reads `path` and returns partition `part` of `count` of its events. */
-export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number): Promise<PartitionResult> {
+export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number):
+  Promise<PartitionResult & { gold: GoldState }> {
   const file = opts.files.events;
   const cal = makeCalendar(opts.timezone);
   const info = newSourceReport(file);
@@ -168,46 +171,40 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
     userNames: [], lines: table.lines.bytes.subarray(0, table.lines.length),
     start: new Float64Array(n), end: new Float64Array(n), botAt: new Uint32Array(n), versions: new Uint32Array(n),
   };
-  const idBytes = new LineBuffer(n * 16);
-  const userIndex = new Map<string, number>();
-  const gold = initGold();
-  // addEvent reads only these fields; one object serves every call.
-  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
-    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
-  for (let k = 0; k < n; k++) {
-    const slot = order[k];
-    const ts = table.ts.get(slot), id = table.ids[slot], user = table.users[slot];
-    winners.ts[k] = ts;
-    winners.idStart[k] = idBytes.push(id);
-    let u = userIndex.get(user);
-    if (u === undefined) {
-      u = winners.userNames.length;
-      userIndex.set(user, u);
-      winners.userNames.push(user);
-    }
-    winners.users[k] = u;
-    winners.start[k] = table.start.get(slot);
-    winners.end[k] = table.end.get(slot);
-    winners.botAt[k] = table.botAt.get(slot);
-    winners.versions[k] = table.versions.get(slot);
-    const g = table.gold[slot];
-    scratch.event_id = id;
-    scratch.user_id = user;
-    scratch.ts = ts;
-    scratch.event_type = g.event_type;
-    scratch.usd_micros = g.usd_micros;
-    scratch.acquisition_channel = g.acquisition_channel;
-    addEvent(gold, scratch as SilverEvent, cal);
-  }
-
-  winners.idStart[n] = idBytes.length;
-  winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
-  trace(`events part ${part}: gold accumulated`);
   const losers = table.losers.sort((a, b) => a[1] - b[1]);
   const superseded: PosRows = {
     pos: losers.map((l) => l[1]),
     text: losers.map(([key, pos]) => JSON.stringify({ source: file, pos, key, winner_pos: table.winnerPos(key) }) + '\n'),
   };
+  table.dropIndex(); // a smaller heap for the rest
+
+  const idBytes = new LineBuffer(n * 16);
+  const gold = initGold();
+  // addEvent reads only these fields; one object serves every call.
+  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
+    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
+  winners.userNames = table.userNames;
+  for (let k = 0; k < n; k++) {
+    const slot = order[k];
+    const ts = table.ts.get(slot), id = table.ids[slot], user = table.user.get(slot), micros = table.micros.get(slot);
+    winners.ts[k] = ts;
+    winners.idStart[k] = idBytes.push(id);
+    winners.users[k] = user;
+    winners.start[k] = table.start.get(slot);
+    winners.end[k] = table.end.get(slot);
+    winners.botAt[k] = table.botAt.get(slot);
+    winners.versions[k] = table.versions.get(slot);
+    scratch.event_id = id;
+    scratch.user_id = table.userNames[user];
+    scratch.ts = ts;
+    scratch.event_type = GOLD_KINDS[table.kind.get(slot)];
+    scratch.usd_micros = Number.isNaN(micros) ? null : micros;
+    scratch.acquisition_channel = table.channels.get(slot) ?? null;
+    addEvent(gold, scratch as SilverEvent, cal);
+  }
+  winners.idStart[n] = idBytes.length;
+  winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
+  trace(`events part ${part}: gold accumulated`);
   info.silver = n;
   info.superseded = losers.length;
   // Lines are read in order, so quarantine rows are already sorted by pos.

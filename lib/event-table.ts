@@ -1,7 +1,7 @@
 // The winning version of every event id of one partition, kept compact: numbers in typed
 // vectors (mnemonist), each winner's silver line as bytes in one growing buffer, so a
 // million winners cost the garbage collector almost nothing to keep until the end.
-import { Float64Vector, Uint32Vector } from 'mnemonist';
+import { Float64Vector, Uint32Vector, Uint8Vector } from 'mnemonist';
 import type { SilverEvent } from './types.js';
 
 /** Grows one buffer of back-to-back UTF-8 lines. */
@@ -29,20 +29,15 @@ export class LineBuffer {
   }
 }
 
-/** What gold needs of a winner, besides its user and time. */
-export interface GoldFields {
-  event_type: string;
-  usd_micros: number | null;
-  acquisition_channel: string | null;
-}
-
-const NO_GOLD: GoldFields = { event_type: '', usd_micros: null, acquisition_channel: null };
+/** Event types gold tells apart; every other type is plain activity to it. */
+export const GOLD_KINDS = ['activity', 'signup', 'purchase', 'refund'] as const;
+const kindOf = (type: string): number => (type === 'signup' ? 1 : type === 'purchase' ? 2 : type === 'refund' ? 3 : 0);
 
 /** Byte offset, from the `false` of `"is_bot":false`, of the `1` of `"versions":1`. */
 export const VERSIONS_AFTER_BOT = 17;
 
 export class EventTable {
-  private readonly slots = new Map<string, number>();
+  private slots = new Map<string, number>();
   readonly ts = new Float64Vector(1024);
   readonly pos = new Float64Vector(1024);
   readonly versions = new Uint32Vector(1024);
@@ -51,8 +46,14 @@ export class EventTable {
   /** Byte offset of `false` in `"is_bot":false`, from the line's start. */
   readonly botAt = new Uint32Vector(1024);
   readonly ids: string[] = [];
-  readonly users: string[] = [];
-  readonly gold: GoldFields[] = [];
+  /** Index of each winner's user in `userNames`: one string per user, not per event. */
+  readonly user = new Uint32Vector(1024);
+  readonly userNames: string[] = [];
+  private readonly userIndex = new Map<string, number>();
+  /** What gold needs besides user and time: an index into GOLD_KINDS, USD micros (NaN: none), signup channels. */
+  readonly kind = new Uint8Vector(1024);
+  readonly micros = new Float64Vector(1024);
+  readonly channels = new Map<number, string | null>();
   readonly lines: LineBuffer;
   /** Superseded versions: [event_id, pos]. */
   readonly losers: [string, number][] = [];
@@ -84,8 +85,9 @@ export class EventTable {
       slot = this.ids.length;
       this.slots.set(e.event_id, slot);
       this.ids.push(e.event_id);
-      this.users.push('');
-      this.gold.push(NO_GOLD);
+      this.user.push(0);
+      this.kind.push(0);
+      this.micros.push(NaN);
       this.versions.push(1);
       this.ts.push(0);
       this.pos.push(0);
@@ -95,8 +97,18 @@ export class EventTable {
     }
     this.ts.set(slot, e.ts);
     this.pos.set(slot, e.pos);
-    this.users[slot] = e.user_id;
-    this.gold[slot] = { event_type: e.event_type, usd_micros: e.usd_micros, acquisition_channel: e.acquisition_channel };
+    let user = this.userIndex.get(e.user_id);
+    if (user === undefined) {
+      user = this.userNames.length;
+      this.userIndex.set(e.user_id, user);
+      this.userNames.push(e.user_id);
+    }
+    this.user.set(slot, user);
+    const kind = kindOf(e.event_type);
+    this.kind.set(slot, kind);
+    this.micros.set(slot, e.usd_micros ?? NaN);
+    if (kind === 1) this.channels.set(slot, e.acquisition_channel);
+    else this.channels.delete(slot);
     const start = this.lines.push(line);
     this.start.set(slot, start);
     this.end.set(slot, this.lines.length);
@@ -109,6 +121,11 @@ export class EventTable {
   /** Pos of the winner of `id`. */
   winnerPos(id: string): number {
     return this.pos.get(this.slots.get(id)!);
+  }
+
+  /** Forgets the id index once offering is over (winnerPos() then no longer works). */
+  dropIndex(): void {
+    this.slots = new Map();
   }
 
   /** Slots sorted by silver order, `(event_ts, event_id)`. */

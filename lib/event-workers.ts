@@ -5,7 +5,6 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { AudicinError, type ErrorCode } from './errors.js';
 import { processEventPartition, type PartitionResult } from './event-partition.js';
-import { unpackGold, type PackedGold } from './gold/codec.js';
 import { trace } from './trace.js';
 import type { ResolvedOptions } from './types.js';
 
@@ -34,7 +33,6 @@ function runWorker(path: string, opts: ResolvedOptions, part: number, count: num
         reject(code === null ? new Error(message) : new AudicinError(code, message.replace(/^audicin: /, '')));
       } else {
         trace(`events part ${part}: received`);
-        msg.result!.gold = unpackGold(msg.result!.gold as unknown as PackedGold);
         const w = msg.result!.winners;
         // Buffers arrive as plain Uint8Arrays.
         w.lines = Buffer.from(w.lines.buffer, w.lines.byteOffset, w.lines.byteLength);
