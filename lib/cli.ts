@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { AudicinError, isAudicinError } from './errors.js';
 import { loadFx } from './fx.js';
 import { runPipeline } from './pipeline.js';
-import type { Options } from './options.js';
+import { wholeNumberArg, type Options } from './options.js';
 import { quarantinedTotal } from './report.js';
 import { STREAM_HELP, streamMain } from './stream-cli.js';
 
@@ -46,13 +46,8 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function num(values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes' | 'workers'): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
-  return n;
-}
+const num = (values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes' | 'workers'): number | undefined =>
+  wholeNumberArg(name, values[name]);
 
 /** Options shared by every command, normalised from the command line. */
 async function commonOptions(values: Values): Promise<Options> {

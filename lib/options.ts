@@ -31,6 +31,14 @@ function positiveInt(name: string, value: number): number {
   return value;
 }
 
+/** A command-line value that must be a positive whole number, or undefined when absent. */
+export function wholeNumberArg(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
+  return n;
+}
+
 export function resolveOptions(options: Options = {}): ResolvedOptions {
   const timezone = options.timezone ?? DEFAULTS.timezone;
   if (!isValidZone(timezone)) {

@@ -7,6 +7,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { AudicinError, fileError } from './errors.js';
 import { loadFx } from './fx.js';
+import { wholeNumberArg } from './options.js';
 import { quarantinedTotal } from './report.js';
 import { createGoldStream, goldLines } from './stream-gold.js';
 import { parseDuration, type StreamOptions } from './stream-options.js';
@@ -68,13 +69,8 @@ export interface CommandIo {
 
 const processIo = (): CommandIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 
-function wholeNumber(values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes'): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
-  return n;
-}
+const wholeNumber = (values: Values, name: 'bot-threshold' | 'bot-window-ms' | 'max-line-bytes'): number | undefined =>
+  wholeNumberArg(name, values[name]);
 
 async function streamOptions(values: Values): Promise<StreamOptions> {
   return {
