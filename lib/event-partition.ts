@@ -3,7 +3,6 @@
 // dedup there is exact; a record without a usable id belongs to partition 0. Each partition
 // reads the whole file, so line numbers stay physical, but parses only the lines it owns:
 // that is what lets worker threads share the work of one file (see event-workers.ts).
-import { isUtf8 } from 'node:buffer';
 import { createReadStream, statSync } from 'node:fs';
 import { makeCalendar } from './calendar.js';
 import { fileError } from './errors.js';
@@ -11,6 +10,7 @@ import { readId } from './fields.js';
 import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
+import { parseJsonLine, tooLongDetail, type ParsedLine } from './readers.js';
 import { countQuarantined, newSourceReport } from './report.js';
 import { eventLine } from './silver.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
@@ -95,20 +95,6 @@ export function idHash(id: string): number {
   return h >>> 0;
 }
 
-interface Parsed {
-  value: unknown;
-  error: unknown;
-}
-
-function parseLine(bytes: Buffer): Parsed {
-  try {
-    if (!isUtf8(bytes)) throw new Error('not valid UTF-8');
-    return { value: JSON.parse(bytes.toString('utf8')), error: null };
-  } catch (err) {
-    return { value: undefined, error: err };
-  }
-}
-
 /** Reads `path` and returns partition `part` of `count` of its events. */
 export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number):
   Promise<PartitionResult & { gold: GoldState }> {
@@ -127,22 +113,19 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
 
   const splitter = new LineSplitter({
     line(bytes, pos) {
-      let parsed: Parsed | undefined;
+      let parsed: ParsedLine | undefined;
       if (count > 1) {
         let hash = quickIdHash(bytes);
         if (hash < 0) {
-          parsed = parseLine(bytes);
+          parsed = parseJsonLine(bytes);
           const value = parsed.value;
           const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
           hash = id === null ? 0 : idHash(id); // no usable id: partition 0
         }
         if (hash % count !== part) return;
       }
-      parsed ??= parseLine(bytes);
-      if (parsed.error !== null) {
-        const why = parsed.error instanceof RangeError ? 'nested too deeply' : (parsed.error as Error).message;
-        return reject(pos, 'invalid_json', why, bytes.toString('utf8'));
-      }
+      parsed ??= parseJsonLine(bytes);
+      if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
       const result = validateEvent(parsed.value, file, pos, pos, opts.fx);
       if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
       info.records++;
@@ -152,7 +135,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       if (part === 0) info.blank_lines++;
     },
     tooLong(head, pos, bytes) {
-      if (part === 0) reject(pos, 'line_too_long', `line of ${bytes} bytes is over the limit`, head.toString('utf8'));
+      if (part === 0) reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8'));
     },
   }, opts.maxLineBytes);
   try {

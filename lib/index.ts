@@ -20,4 +20,4 @@ export { createStreamEngine, type StreamEngine, type StreamSink, type StreamInfo
 export { resolveStreamOptions, parseDuration, type StreamOptions, type ResolvedStreamOptions } from './stream-options.js';
 export { silverTransform, SilverTransform, type SilverTransformOptions } from './stream-transform.js';
 export { createGoldStream, goldLines, type GoldStream, type SideSources } from './stream-gold.js';
-export { readSubscriptions, readMarketing, type SideRead } from './stream-sides.js';
+export { readSubscriptions, readMarketing, type SideRead } from './sides.js';

@@ -1,25 +1,22 @@
 // The batch run: read → validate → dedup → bots → accumulate → aggregate → write.
-// Sources stream through their readers into dedup maps (exact over the whole input,
-// whatever its order); winners are then sorted, bot-flagged, written and fed to gold.
+// Events go through partitions on worker threads (event-workers.ts) and are merged by time
+// (event-merge.ts); the two small sources stream through their readers into dedup maps
+// here meanwhile. Dedup is exact over the whole input, whatever its order.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DedupMap, arrivalBeats, subscriptionBeats, type Version } from './dedup.js';
+import type { Version } from './dedup.js';
 import { mergeEventPartitions } from './event-merge.js';
 import { processEvents } from './event-workers.js';
 import { AudicinError, fileError } from './errors.js';
-import type { Rejection } from './fields.js';
 import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, type GoldTables } from './gold/index.js';
-import { JsonArraySplitter } from './json-array.js';
-import { LineSplitter, type LineSink } from './lines.js';
 import { resolveOptions, type Options } from './options.js';
-import { csvRecords, fingerprint, jsonRecords, landSource, type RecordSink } from './readers.js';
-import { checkInvariant, countQuarantined, newSourceReport, sortedReasons, type Report } from './report.js';
-import { Staging } from './output.js';
-import { trace } from './trace.js';
+import { Staging, type FileSink } from './output.js';
+import { checkSourceFile, landSource } from './readers.js';
+import { checkInvariant, sortedReasons, type Report } from './report.js';
+import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
 import { marketingLine, subscriptionLine } from './silver.js';
-import type { QuarantineReason, SilverMarketing, SilverSubscription, SourceName, SourceReport } from './types.js';
-import { validateMarketing } from './validate-marketing.js';
-import { validateSubscription } from './validate-subscription.js';
+import { trace } from './trace.js';
+import type { QuarantineRow, SilverMarketing, SourceName } from './types.js';
 
 export interface RunResult {
   report: Report;
@@ -28,58 +25,9 @@ export interface RunResult {
   out: string;
 }
 
-/** What ingesting one source leaves: its counters and its winners, by key. */
-interface Ingested<T extends Version & { pos: number }> {
-  info: SourceReport;
-  winners: DedupMap<T>;
-  /** Superseded versions: [key, pos]. */
-  losers: [string, number][];
-  manifest: { source: SourceName; name: string; bytes: number; sha256: string; records: number };
-}
-
-/**
- * Streams one source file through its splitter, validates each record, and keeps the
- * winner of each key. Rejections go to `quarantine/<source>.ndjson` as they happen.
- */
-async function ingest<R, T extends Version & { pos: number }>(
-  staging: Staging, path: string, source: SourceName, file: string,
-  splitter: (sink: LineSink) => { push(chunk: Buffer): void; end(): void },
-  reader: (sink: RecordSink<R>) => LineSink,
-  validate: (value: R, pos: number) => T | Rejection,
-  keyOf: (record: T) => string, winners: DedupMap<T>,
-): Promise<Ingested<T>> {
-  const info = newSourceReport(file);
-  const losers: [string, number][] = [];
-  const quarantine = staging.open(`quarantine/${source}.ndjson`);
-  const rejectRow = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
-    info.records++;
-    countQuarantined(info, reason);
-    quarantine.write(JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n');
-  };
-  const split = splitter(reader({
-    record(value, pos, raw) {
-      const result = validate(value, pos);
-      if ('reason' in result) return rejectRow(pos, result.reason, result.detail, raw.toString('utf8'));
-      info.records++;
-      const lost = winners.offer(keyOf(result), result);
-      if (lost !== null) losers.push([keyOf(result), lost.pos]);
-    },
-    reject: rejectRow,
-    blank() { info.blank_lines++; },
-  }));
-  const bronze = staging.open(`bronze/${file}`);
-  const landed = await landSource(path, bronze, (chunk) => split.push(chunk));
-  split.end();
-  bronze.close();
-  quarantine.close();
-  info.silver = winners.size;
-  info.superseded = losers.length;
-  return { info, winners, losers, manifest: { source, name: file, ...landed, records: info.records } };
-}
-
 /** `superseded/<source>.ndjson`: each losing version's lineage and the winner it lost to. */
-function writeSuperseded<T extends Version & { pos: number }>(staging: Staging, got: Ingested<T>): void {
-  const sink = staging.open(`superseded/${got.manifest.source}.ndjson`);
+function writeSuperseded<T extends Version & { pos: number }>(staging: Staging, source: SourceName, got: SideRead<T>): void {
+  const sink = staging.open(`superseded/${source}.ndjson`);
   for (const [key, pos] of got.losers.sort((a, b) => a[1] - b[1])) {
     const winner = got.winners.get(key)!;
     sink.write(JSON.stringify({ source: got.info.file, pos, key, winner_pos: winner.pos }) + '\n');
@@ -87,14 +35,21 @@ function writeSuperseded<T extends Version & { pos: number }>(staging: Staging, 
   sink.close();
 }
 
-/** The path of a source, checked to be a readable file. */
+/** Reads a side source, its rejects to `quarantine/<source>.ndjson` and its bytes to bronze. */
+async function side<T>(staging: Staging, source: SourceName, file: string,
+  read: (onReject: (row: QuarantineRow) => void, bronze: FileSink) => Promise<T>): Promise<T> {
+  const quarantine = staging.open(`quarantine/${source}.ndjson`);
+  const bronze = staging.open(`bronze/${file}`);
+  const got = await read((row) => quarantine.write(JSON.stringify(row) + '\n'), bronze);
+  quarantine.close();
+  bronze.close();
+  return got;
+}
+
+/** The path of a source, checked to be a file that exists. */
 function sourcePath(inputDir: string, file: string): string {
   const path = join(inputDir, file);
-  try {
-    if (!statSync(path).isFile()) throw new AudicinError('E_SOURCE_UNREADABLE', `${path}: is not a file`);
-  } catch (err) {
-    throw err instanceof AudicinError ? err : fileError('E_SOURCE_MISSING', path, err);
-  }
+  checkSourceFile(path);
   return path;
 }
 
@@ -118,18 +73,13 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
   partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   try {
     // The events file is large: the kernel copies it, and one more read takes its hash.
-    const [eventsLanded] = await Promise.all([fingerprint(paths.events), staging.copyIn(`bronze/${opts.files.events}`, paths.events)]);
+    const [eventsLanded] = await Promise.all([landSource(paths.events, null, () => undefined),
+      staging.copyIn(`bronze/${opts.files.events}`, paths.events)]);
     trace('events landed in bronze');
-    const lines = (sink: LineSink) => new LineSplitter(sink, opts.maxLineBytes);
-    const subs = await ingest<unknown, SilverSubscription>(staging, paths.subscriptions, 'subscriptions', opts.files.subscriptions,
-      (sink) => new JsonArraySplitter(sink, opts.maxLineBytes), jsonRecords,
-      (v, pos) => validateSubscription(v, opts.files.subscriptions, pos, pos, opts.fx), (s) => s.subscription_id,
-      new DedupMap<SilverSubscription>(subscriptionBeats));
-    const marketingFile = opts.files.marketing_spend;
-    const marketing = await ingest<Record<string, string>, SilverMarketing>(staging, paths.marketing_spend, 'marketing_spend',
-      marketingFile, lines, (sink) => csvRecords(marketingFile, ['date', 'channel', 'spend'], sink),
-      (row, pos) => validateMarketing(row, marketingFile, pos, pos), (m) => `${m.date}\u0000${m.channel}`,
-      new DedupMap<SilverMarketing>(arrivalBeats));
+    const subs = await side(staging, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
+      readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
+    const marketing = await side(staging, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
+      readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
     trace('subscriptions and marketing read');
 
     const sinks = {
@@ -146,7 +96,7 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     const gold = events.gold;
 
     const silverSubs = staging.open('silver/subscriptions.ndjson');
-    for (const s of [...subs.winners.values()].sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
+    for (const s of subs.rows.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
       silverSubs.write(subscriptionLine(s));
       addSubscription(gold, s);
     }
@@ -154,13 +104,13 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     const silverMarketing = staging.open('silver/marketing_spend.ndjson');
     const byDateChannel = (a: SilverMarketing, b: SilverMarketing): number =>
       a.date < b.date ? -1 : a.date > b.date ? 1 : a.channel < b.channel ? -1 : 1;
-    for (const m of [...marketing.winners.values()].sort(byDateChannel)) {
+    for (const m of marketing.rows.sort(byDateChannel)) {
       silverMarketing.write(marketingLine(m));
       addMarketing(gold, m);
     }
     silverMarketing.close();
-    writeSuperseded(staging, subs);
-    writeSuperseded(staging, marketing);
+    writeSuperseded(staging, 'subscriptions', subs);
+    writeSuperseded(staging, 'marketing_spend', marketing);
 
     const tables = finishGold(gold, botSet);
     trace('gold aggregated');
@@ -181,8 +131,12 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
       gold: Object.fromEntries(GOLD_TABLES.map(({ name }) => [name, tables[name].length])),
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
-    const eventsManifest = { source: 'events', name: opts.files.events, ...eventsLanded, records: events.info.records };
-    staging.writeFile('bronze/manifest.json', JSON.stringify({ files: [eventsManifest, subs.manifest, marketing.manifest] }, null, 2) + '\n');
+    const manifest = [
+      { source: 'events', name: opts.files.events, ...eventsLanded, records: events.info.records },
+      { source: 'subscriptions', name: opts.files.subscriptions, ...subs.landed, records: subs.info.records },
+      { source: 'marketing_spend', name: opts.files.marketing_spend, ...marketing.landed, records: marketing.info.records },
+    ];
+    staging.writeFile('bronze/manifest.json', JSON.stringify({ files: manifest }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
     staging.commit();
     trace('committed');

@@ -2,7 +2,7 @@
 // Each reader is a LineSink over the transport-free splitters; `landSource` is the thin
 // Node adapter that streams a file through them while copying it to bronze.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import { AudicinError, fileError } from './errors.js';
@@ -17,22 +17,28 @@ export interface RecordSink<T> {
   blank(pos: number): void;
 }
 
-const tooLongDetail = (bytes: number): string => `line of ${bytes} bytes is over the limit`;
+/** The detail of a `line_too_long` rejection. */
+export const tooLongDetail = (bytes: number): string => `line of ${bytes} bytes is over the limit`;
+
+/** A parsed line, or why it is `invalid_json` (bad UTF-8 included). */
+export type ParsedLine = { value: unknown; error: null } | { value: undefined; error: string };
+
+export function parseJsonLine(bytes: Buffer): ParsedLine {
+  if (!isUtf8(bytes)) return { value: undefined, error: 'not valid UTF-8' };
+  try {
+    return { value: JSON.parse(bytes.toString('utf8')), error: null };
+  } catch (err) {
+    return { value: undefined, error: err instanceof RangeError ? 'nested too deeply' : (err as Error).message };
+  }
+}
 
 /** Lines (or array elements) of JSON to parsed values; bad UTF-8 or JSON is `invalid_json`. */
 export function jsonRecords(sink: RecordSink<unknown>): LineSink {
   return {
     line(bytes, pos) {
-      if (!isUtf8(bytes)) return sink.reject(pos, 'invalid_json', 'not valid UTF-8', bytes.toString('utf8'));
-      const text = bytes.toString('utf8');
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        const why = err instanceof RangeError ? 'nested too deeply' : (err as Error).message;
-        return sink.reject(pos, 'invalid_json', why, text);
-      }
-      sink.record(value, pos, bytes);
+      const parsed = parseJsonLine(bytes);
+      if (parsed.error !== null) return sink.reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
+      sink.record(parsed.value, pos, bytes);
     },
     blank: (pos) => sink.blank(pos),
     tooLong: (head, pos, bytes) => sink.reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8')),
@@ -86,31 +92,25 @@ export interface Landed {
   sha256: string;
 }
 
-/** Bytes and sha256 of a file, read as a stream. */
-export async function fingerprint(path: string): Promise<Landed> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+/** Fails with one line naming `path` unless it is a file that exists. */
+export function checkSourceFile(path: string): void {
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-    }
+    if (!statSync(path).isFile()) throw new AudicinError('E_SOURCE_UNREADABLE', `${path}: is not a file`);
   } catch (err) {
-    throw fileError('E_SOURCE_UNREADABLE', path, err);
+    throw err instanceof AudicinError ? err : fileError('E_SOURCE_MISSING', path, err);
   }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 /**
  * Streams `path` into `push`, copying every byte to `bronze` as read. Fails with one line
  * naming the file when it is missing or unreadable.
  */
-export async function landSource(path: string, bronze: FileSink, push: (chunk: Buffer) => void): Promise<Landed> {
+export async function landSource(path: string, bronze: FileSink | null, push: (chunk: Buffer) => void): Promise<Landed> {
   const hash = createHash('sha256');
   let bytes = 0;
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      bronze.writeBytes(chunk);
+      bronze?.writeBytes(chunk);
       hash.update(chunk);
       bytes += chunk.length;
       push(chunk);

@@ -11,7 +11,7 @@ import { wholeNumberArg } from './options.js';
 import { quarantinedTotal } from './report.js';
 import { createGoldStream, goldLines } from './stream-gold.js';
 import { parseDuration, type StreamOptions } from './stream-options.js';
-import { readMarketing, readSubscriptions } from './stream-sides.js';
+import { readMarketing, readSubscriptions } from './sides.js';
 import { silverTransform } from './stream-transform.js';
 import type { StreamInfo } from './stream.js';
 import { isoUtc } from './time.js';

@@ -11,7 +11,7 @@ import { runPipeline } from '../lib/pipeline.js';
 import { eventLine } from '../lib/silver.js';
 import { createGoldStream, goldLines } from '../lib/stream-gold.js';
 import { parseDuration } from '../lib/stream-options.js';
-import { readMarketing, readSubscriptions } from '../lib/stream-sides.js';
+import { readMarketing, readSubscriptions } from '../lib/sides.js';
 import { silverTransform } from '../lib/stream-transform.js';
 import { createStreamEngine, type StreamEngine } from '../lib/stream.js';
 import { GOLD_TABLES } from '../lib/gold/index.js';
