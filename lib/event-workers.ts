@@ -18,7 +18,7 @@ export function partitionCount(path: string, opts: ResolvedOptions): number {
   if (opts.workers > 0) return opts.workers;
   let size = 0;
   try { size = statSync(path).size; } catch { /* reported by the reader */ }
-  return size >= THREADS_FROM_BYTES ? Math.max(1, availableParallelism()) : 1;
+  return size >= THREADS_FROM_BYTES ? Math.min(64, Math.max(1, availableParallelism())) : 1;
 }
 
 function runWorker(path: string, opts: ResolvedOptions, part: number, count: number): Promise<PartitionResult> {

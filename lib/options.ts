@@ -39,6 +39,16 @@ export function wholeNumberArg(name: string, raw: string | undefined): number | 
   return n;
 }
 
+/** Most threads a batch run may use: partitions are numbered in a byte. */
+const MAX_WORKERS = 64;
+
+function workerCount(value: number): number {
+  if (positiveInt('workers', value) > MAX_WORKERS) {
+    throw new AudicinError('E_BAD_OPTION', `workers: expected at most ${MAX_WORKERS}, got ${value}`);
+  }
+  return value;
+}
+
 export function resolveOptions(options: Options = {}): ResolvedOptions {
   const timezone = options.timezone ?? DEFAULTS.timezone;
   if (!isValidZone(timezone)) {
@@ -54,6 +64,6 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     botWindowMs: positiveInt('bot-window-ms', options.botWindowMs ?? DEFAULTS.botWindowMs),
     maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
-    workers: options.workers === undefined || options.workers === 0 ? 0 : positiveInt('workers', options.workers),
+    workers: options.workers === undefined || options.workers === 0 ? 0 : workerCount(options.workers),
   };
 }

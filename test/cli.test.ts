@@ -88,6 +88,7 @@ test('usage errors exit 2 and name the problem; --help prints usage', () => {
   assert.is(cli('frobnicate').status, 2);
   const n = cli('run', '--bot-threshold', 'ten');
   assert.is(n.stderr, "audicin: --bot-threshold: expected a positive whole number, got 'ten'\n");
+  assert.is(cli('run', '--workers', '65').stderr, 'audicin: workers: expected at most 64, got 65\n');
   const help = cli('--help');
   assert.is(help.status, 0);
   assert.match(help.stdout, 'audicin run [options]');
