@@ -21,10 +21,13 @@ test('package.json: the design card dependencies, pinned exactly', () => {
   assert.equal(pkg.overrides, { '@uwdata/flechette': '2.6.0' });
 });
 
-test('the library entry exports runPipeline', async () => {
-  const lib = await import('../lib/index.js');
-  assert.type(lib.runPipeline, 'function');
-  assert.type(lib.mergeGold, 'function');
+test('the package imports by its name, as a user would: the engine and the fixture generator', async () => {
+  // A variable specifier: resolved by Node through package.json `exports`, not by tsc.
+  const name = 'audicin-lakehouse';
+  const lib = await import(name);
+  for (const fn of ['runPipeline', 'mergeGold', 'silverTransform', 'createStreamEngine']) assert.type(lib[fn], 'function', fn);
+  const fixtures = await import(`${name}/fixtures`);
+  assert.type(fixtures.generate, 'function');
 });
 
 test.run();
