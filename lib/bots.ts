@@ -59,3 +59,42 @@ export class BotCounter {
     return [...this.found].sort();
   }
 }
+
+/**
+ * The batch form of the same rule, for events fed in time order with users numbered
+ * 0..users−1: each user's last `threshold` times sit in a ring, so the check is one
+ * comparison per event, with no map and no allocation. With times in order, more than
+ * `threshold` events inside one window means some event is less than `windowMs` after
+ * the one `threshold` events before it.
+ */
+export class OrderedBotFinder {
+  private readonly threshold: number;
+  private readonly windowMs: number;
+  private readonly ring: Float64Array;
+  private readonly seen: Uint32Array;
+  /** 1 for a bot, by user number. */
+  readonly isBot: Uint8Array;
+
+  constructor(users: number, threshold: number, windowMs: number) {
+    this.threshold = threshold;
+    this.windowMs = windowMs;
+    this.ring = new Float64Array(users * threshold);
+    this.seen = new Uint32Array(users);
+    this.isBot = new Uint8Array(users);
+  }
+
+  /** Ring memory for `users` at `threshold`, to choose between this and BotCounter. */
+  static bytes(users: number, threshold: number): number {
+    return users * threshold * 8;
+  }
+
+  /** Counts one event; times must not go backwards. */
+  add(user: number, ts: number): void {
+    if (this.isBot[user] === 1) return;
+    const n = this.seen[user]++;
+    const slot = user * this.threshold + (n % this.threshold);
+    // The slot holds the time of this user's event `threshold` events ago.
+    if (n >= this.threshold && ts - this.ring[slot] < this.windowMs) this.isBot[user] = 1;
+    else this.ring[slot] = ts;
+  }
+}

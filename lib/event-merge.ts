@@ -1,13 +1,14 @@
 // Merges the event partitions of a batch run: counters and gold state add up, quarantine
 // and superseded rows interleave by pos, and winners interleave by (event_ts, event_id).
 // Bots are found on that time-ordered sequence, then silver is written with the flag set.
-import { BotCounter } from './bots.js';
+import { BotCounter, OrderedBotFinder } from './bots.js';
 import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
 import { VERSIONS_AFTER_BOT } from './event-table.js';
 import type { FileSink } from './output.js';
 import { newSourceReport } from './report.js';
+import { trace } from './trace.js';
 import type { QuarantineReason, SourceReport } from './types.js';
 
 export interface MergedEvents {
@@ -52,6 +53,44 @@ function mergeOrder(parts: PartitionResult[]): { part: Uint8Array; index: Uint32
   return { part, index };
 }
 
+/** Above this, the ring of OrderedBotFinder is too big and the map-based counter serves. */
+const RING_BYTES = 256 << 20;
+
+/**
+ * The bots among the merged winners (SPEC 4): for each partition, a flag per local user
+ * number, and the bots' ids, sorted.
+ */
+function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array, threshold: number,
+  windowMs: number): { flags: Uint8Array[]; names: string[] } {
+  // One number per user across partitions.
+  const numbers = new Map<string, number>();
+  const global = parts.map((p) => Int32Array.from(p.winners.userNames, (name) => {
+    let n = numbers.get(name);
+    if (n === undefined) numbers.set(name, (n = numbers.size));
+    return n;
+  }));
+  const isBotGlobal = new Uint8Array(numbers.size);
+  if (OrderedBotFinder.bytes(numbers.size, threshold) <= RING_BYTES) {
+    const finder = new OrderedBotFinder(numbers.size, threshold, windowMs);
+    for (let k = 0; k < part.length; k++) {
+      const w = parts[part[k]].winners, i = index[k];
+      finder.add(global[part[k]][w.users[i]], w.ts[i]);
+    }
+    isBotGlobal.set(finder.isBot);
+  } else {
+    const counter = new BotCounter(threshold, windowMs);
+    for (let k = 0; k < part.length; k++) {
+      const w = parts[part[k]].winners, i = index[k];
+      const user = w.userNames[w.users[i]];
+      counter.evict(user, w.ts[i]);
+      counter.add(user, w.ts[i]);
+    }
+    for (const name of counter.bots()) isBotGlobal[numbers.get(name)!] = 1;
+  }
+  const names = [...numbers.keys()].filter((_, n) => isBotGlobal[n] === 1).sort();
+  return { flags: global.map((g) => Uint8Array.from(g, (n) => isBotGlobal[n])), names };
+}
+
 /**
  * Writes silver events, quarantine and superseded rows of all partitions, finds the bots,
  * and returns the summed counters and the merged gold state.
@@ -72,20 +111,15 @@ export function mergeEventPartitions(parts: PartitionResult[], sinks: { silver: 
   writeByPos(sinks.superseded, parts.map((p) => p.superseded));
 
   const { part, index } = mergeOrder(parts);
-  const counter = new BotCounter(botThreshold, botWindowMs);
-  for (let k = 0; k < part.length; k++) {
-    const w = parts[part[k]].winners, i = index[k];
-    const user = w.userNames[w.users[i]];
-    counter.evict(user, w.ts[i]);
-    counter.add(user, w.ts[i]);
-  }
-  const bots = counter.bots();
-  const botSet = new Set(bots);
+  trace('events: merge order');
+  const isBot = findBots(parts, part, index, botThreshold, botWindowMs);
+  const bots = isBot.names;
+  trace('events: bots found');
   for (let k = 0; k < part.length; k++) {
     const w = parts[part[k]].winners, i = index[k];
     const from = w.start[i], to = w.end[i], versions = w.versions[i];
     const lines = w.lines as Buffer;
-    const bot = botSet.has(w.userNames[w.users[i]]);
+    const bot = isBot.flags[part[k]][w.users[i]] === 1;
     if (!bot && versions === 1) {
       sinks.silver.writeBytes(lines, from, to);
       continue;
@@ -95,6 +129,7 @@ export function mergeEventPartitions(parts: PartitionResult[], sinks: { silver: 
     sinks.silver.write(`${bot},"versions":${versions}`);
     sinks.silver.writeBytes(lines, at + VERSIONS_AFTER_BOT + 1, to);
   }
+  trace('events: silver written');
   // Unpacked only now: millions of small objects would slow every collection above.
   const states = parts.map((p) => ('dayUser' in p.gold ? unpackGold(p.gold) : p.gold));
   const gold = states.slice(1).reduce((acc, s) => mergeGold(acc, s), states[0]);
