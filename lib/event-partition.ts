@@ -101,8 +101,14 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   const file = opts.files.events;
   const cal = makeCalendar(opts.timezone);
   const info = newSourceReport(file);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    throw fileError('E_SOURCE_UNREADABLE', path, err);
+  }
   // A silver line is about 2.6 times its raw line.
-  const table = new EventTable(Math.ceil((statSync(path).size * 3) / count));
+  const table = new EventTable(Math.ceil((size * 3) / count));
   const quarantine: PosRows = { pos: [], text: [] };
   const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
     info.records++;

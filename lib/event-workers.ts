@@ -10,8 +10,6 @@ import type { ResolvedOptions } from './types.js';
 
 /** Below this size a thread costs more than it saves. */
 const THREADS_FROM_BYTES = 16 << 20;
-/** A larger young generation: parsing makes many short-lived objects. */
-const YOUNG_GENERATION_MB = Number(process.env.AUDICIN_YOUNG_MB ?? 192);
 
 /** How many partitions to use: `opts.workers`, or with 0 (auto) every core for a large file. */
 export function partitionCount(path: string, opts: ResolvedOptions): number {
@@ -21,12 +19,8 @@ export function partitionCount(path: string, opts: ResolvedOptions): number {
   return size >= THREADS_FROM_BYTES ? Math.min(64, Math.max(1, availableParallelism())) : 1;
 }
 
-function runWorker(path: string, opts: ResolvedOptions, part: number, count: number): Promise<PartitionResult> {
+function runWorker(worker: Worker, part: number): Promise<PartitionResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./event-worker.js', import.meta.url), {
-      workerData: { path, opts, part, count },
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
     worker.once('message', (msg: { result?: PartitionResult; error?: { code: ErrorCode | null; message: string } }) => {
       if (msg.error) {
         const { code, message } = msg.error;
@@ -51,5 +45,13 @@ function runWorker(path: string, opts: ResolvedOptions, part: number, count: num
 export async function processEvents(path: string, opts: ResolvedOptions): Promise<PartitionResult[]> {
   const count = partitionCount(path, opts);
   if (count === 1) return [await processEventPartition(path, opts, 0, 1)];
-  return Promise.all(Array.from({ length: count }, (_, part) => runWorker(path, opts, part, count)));
+  const workers = Array.from({ length: count }, (_, part) =>
+    new Worker(new URL('./event-worker.js', import.meta.url), { workerData: { path, opts, part, count } }));
+  try {
+    return await Promise.all(workers.map((worker, part) => runWorker(worker, part)));
+  } catch (err) {
+    // One failed partition fails the run: the others need not finish.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw err;
+  }
 }

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { idHash, quickIdHash } from '../lib/event-partition.js';
+import { processEvents } from '../lib/event-workers.js';
+import { isAudicinError } from '../lib/errors.js';
+import { resolveOptions } from '../lib/options.js';
 
 const line = (text: string): Buffer => Buffer.from(text, 'utf8');
 
@@ -27,6 +30,19 @@ test('quickIdHash declines whatever parsing could read differently', () => {
 
 test('a string value that only looks like a brace does not change the depth', () => {
   assert.is(quickIdHash(line('{"page":"}{","event_id":"e9"}')), idHash('e9'));
+});
+
+test('a partition failing on its worker thread is one error naming the file', async () => {
+  for (const workers of [1, 2]) {
+    try {
+      await processEvents('/nonexistent/events.ndjson', resolveOptions({ workers }));
+      assert.unreachable('should fail');
+    } catch (err) {
+      assert.ok(isAudicinError(err), String(err));
+      assert.is(err.code, 'E_SOURCE_UNREADABLE');
+      assert.is(err.message, 'audicin: /nonexistent/events.ndjson: no such file or folder');
+    }
+  }
 });
 
 test.run();
