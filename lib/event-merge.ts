@@ -5,9 +5,9 @@ import { BotCounter, OrderedBotFinder } from './bots.js';
 import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
-import { VERSIONS_AFTER_BOT } from './event-table.js';
 import type { FileSink } from './output.js';
 import { newSourceReport } from './report.js';
+import type { SilverJob } from './silver-writer.js';
 import { trace } from './trace.js';
 import type { QuarantineReason, SourceReport } from './types.js';
 
@@ -15,7 +15,13 @@ export interface MergedEvents {
   info: SourceReport;
   /** Bot user ids, sorted. */
   bots: string[];
-  gold: GoldState;
+  /** What silver/events.ndjson is to hold, for silver-writer.ts. */
+  silver: SilverJob;
+  /**
+   * The merged gold state. Unpacked only when asked for: millions of small objects would
+   * slow every collection while the silver rows are still being written.
+   */
+  gold: () => GoldState;
 }
 
 /** Writes rows of every partition in pos order (each partition's rows are sorted already). */
@@ -92,10 +98,10 @@ function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array
 }
 
 /**
- * Writes silver events, quarantine and superseded rows of all partitions, finds the bots,
- * and returns the summed counters and the merged gold state.
+ * Writes quarantine and superseded rows of all partitions, orders the winners, finds the
+ * bots, and returns the summed counters, what silver is to hold and the gold state.
  */
-export function mergeEventPartitions(parts: PartitionResult[], sinks: { silver: FileSink; quarantine: FileSink; superseded: FileSink },
+export function mergeEventPartitions(parts: PartitionResult[], sinks: { quarantine: FileSink; superseded: FileSink },
   botThreshold: number, botWindowMs: number): MergedEvents {
   const info = newSourceReport(parts[0].info.file);
   for (const p of parts) {
@@ -115,23 +121,13 @@ export function mergeEventPartitions(parts: PartitionResult[], sinks: { silver: 
   const isBot = findBots(parts, part, index, botThreshold, botWindowMs);
   const bots = isBot.names;
   trace('events: bots found');
-  for (let k = 0; k < part.length; k++) {
-    const w = parts[part[k]].winners, i = index[k];
-    const from = w.start[i], to = w.end[i], versions = w.versions[i];
-    const lines = w.lines as Buffer;
-    const bot = isBot.flags[part[k]][w.users[i]] === 1;
-    if (!bot && versions === 1) {
-      sinks.silver.writeBytes(lines, from, to);
-      continue;
-    }
-    const at = from + w.botAt[i];
-    sinks.silver.writeBytes(lines, from, at);
-    sinks.silver.write(`${bot},"versions":${versions}`);
-    sinks.silver.writeBytes(lines, at + VERSIONS_AFTER_BOT + 1, to);
-  }
-  trace('events: silver written');
-  // Unpacked only now: millions of small objects would slow every collection above.
-  const states = parts.map((p) => ('dayUser' in p.gold ? unpackGold(p.gold) : p.gold));
-  const gold = states.slice(1).reduce((acc, s) => mergeGold(acc, s), states[0]);
-  return { info, bots, gold };
+  const silver: SilverJob = {
+    part, index,
+    parts: parts.map((p, n) => ({ ...p.winners, botFlags: isBot.flags[n] })),
+  };
+  const gold = (): GoldState => {
+    const states = parts.map((p) => ('dayUser' in p.gold ? unpackGold(p.gold) : p.gold));
+    return states.slice(1).reduce((acc, s) => mergeGold(acc, s), states[0]);
+  };
+  return { info, bots, silver, gold };
 }

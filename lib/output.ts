@@ -94,6 +94,14 @@ export class Staging {
     this.copied.push(relPath);
   }
 
+  /** Reserves `relPath` for a file another thread writes; returns its staging path. */
+  reserve(relPath: string): string {
+    const path = join(this.dir, relPath);
+    mkdirSync(dirname(path), { recursive: true });
+    this.copied.push(relPath);
+    return path;
+  }
+
   /** Writes a whole small file at once. */
   writeFile(relPath: string, text: string): void {
     const sink = this.open(relPath);

@@ -15,6 +15,7 @@ import { checkSourceFile, landSource } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
 import { marketingLine, subscriptionLine } from './silver.js';
+import { writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
 import { trace } from './trace.js';
 import type { QuarantineRow, SilverMarketing, SourceName } from './types.js';
 
@@ -82,18 +83,25 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
       readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
     trace('subscriptions and marketing read');
 
-    const sinks = {
-      silver: staging.open('silver/events.ndjson'),
-      quarantine: staging.open('quarantine/events.ndjson'),
-      superseded: staging.open('superseded/events.ndjson'),
-    };
+    const sinks = { quarantine: staging.open('quarantine/events.ndjson'), superseded: staging.open('superseded/events.ndjson') };
     const parts = await partitions;
     trace('event partitions done');
     const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
-    trace('events merged, bots found, silver written');
     Object.values(sinks).forEach((sink) => sink.close());
+    trace('events merged, bots found');
+    // With partitions from threads, silver events are written on a thread too, while gold
+    // is aggregated here.
+    let silverWritten: Promise<void> = Promise.resolve();
+    if (parts.length > 1) {
+      silverWritten = writeSilverEventsOnThread(staging.reserve('silver/events.ndjson'), events.silver);
+      silverWritten.catch(() => undefined); // awaited below
+    } else {
+      const sink = staging.open('silver/events.ndjson');
+      writeSilverEvents(sink, events.silver);
+      sink.close();
+    }
     const botSet = new Set(events.bots);
-    const gold = events.gold;
+    const gold = events.gold();
 
     const silverSubs = staging.open('silver/subscriptions.ndjson');
     for (const s of subs.rows.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
@@ -138,6 +146,8 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     ];
     staging.writeFile('bronze/manifest.json', JSON.stringify({ files: manifest }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
+    await silverWritten;
+    trace('silver events written');
     staging.commit();
     trace('committed');
     return { report, gold: tables, out: opts.out };

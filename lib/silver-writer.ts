@@ -1,0 +1,66 @@
+// Writes silver/events.ndjson from merged partitions: each line copied from its partition's
+// buffer, with is_bot and versions patched where they differ from `false` and `1`. A large
+// run does it on a thread of its own, so the gold aggregation overlaps with the writing.
+import { Worker } from 'node:worker_threads';
+import { VERSIONS_AFTER_BOT } from './event-table.js';
+import { AudicinError } from './errors.js';
+import { FileSink } from './output.js';
+
+/** One partition's winners, as the writer needs them. */
+export interface LinesOf {
+  lines: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
+  botAt: Uint32Array;
+  versions: Uint32Array;
+  /** Local user number of each winner. */
+  users: Uint32Array;
+  /** 1 for a bot, by local user number. */
+  botFlags: Uint8Array;
+}
+
+/** What to write: the partitions, and for each row in silver order its partition and index. */
+export interface SilverJob {
+  parts: LinesOf[];
+  part: Uint8Array;
+  index: Uint32Array;
+}
+
+export function writeSilverEvents(sink: FileSink, job: SilverJob): void {
+  const { parts, part, index } = job;
+  const lines = parts.map((p) => Buffer.from(p.lines.buffer, p.lines.byteOffset, p.lines.byteLength));
+  for (let k = 0; k < part.length; k++) {
+    const w = parts[part[k]], i = index[k], bytes = lines[part[k]];
+    const from = w.start[i], to = w.end[i], versions = w.versions[i];
+    const bot = w.botFlags[w.users[i]] === 1;
+    if (!bot && versions === 1) {
+      sink.writeBytes(bytes, from, to);
+      continue;
+    }
+    const at = from + w.botAt[i];
+    sink.writeBytes(bytes, from, at);
+    sink.write(`${bot},"versions":${versions}`);
+    sink.writeBytes(bytes, at + VERSIONS_AFTER_BOT + 1, to);
+  }
+}
+
+/** Writes the job to `path` on a worker thread, moving (not copying) its buffers there. */
+export function writeSilverEventsOnThread(path: string, job: SilverJob): Promise<void> {
+  const moved = new Set<ArrayBuffer>([job.part.buffer, job.index.buffer] as ArrayBuffer[]);
+  for (const p of job.parts) {
+    for (const a of [p.lines, p.start, p.end, p.botAt, p.versions, p.users, p.botFlags]) moved.add(a.buffer as ArrayBuffer);
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./silver-writer-worker.js', import.meta.url), {
+      workerData: { path, job }, transferList: [...moved],
+    });
+    worker.once('message', (msg: { error?: string }) => {
+      if (msg.error === undefined) resolve();
+      else reject(new AudicinError('E_OUTPUT', `${path}: ${msg.error}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`silver writer stopped with exit code ${code}`));
+    });
+  });
+}
