@@ -7,8 +7,8 @@ import { createStreamEngine, type StreamEngine } from './stream.js';
 import type { StreamOptions } from './stream-options.js';
 import type { QuarantineRow, SilverEvent } from './types.js';
 
-/** Rows are joined into chunks of about this many characters on the readable side. */
-const CHUNK_CHARS = 1 << 20;
+/** Rows are gathered into chunks of about this many bytes on the readable side. */
+const CHUNK_BYTES = 1 << 20;
 
 export interface SilverTransformOptions extends StreamOptions {
   /**
@@ -28,8 +28,9 @@ export class SilverTransform extends Transform {
   /** The core: its `info` holds the counters, `bots()` the bot users found. */
   readonly engine: StreamEngine;
   private readonly target: NodeJS.WritableStream | null;
-  private lines: string[] = [];
-  private chars = 0;
+  /** Rows encoded straight into the next chunk: no join, no second copy. */
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private rejected: string[] = [];
 
   constructor(options: SilverTransformOptions = {}) {
@@ -43,9 +44,12 @@ export class SilverTransform extends Transform {
     let engine: StreamEngine | null = null;
     const onEvent = objects ? (e: SilverEvent) => { this.push(e); } : (e: SilverEvent) => {
       const text = eventLine(e, engine!.calendar);
-      this.lines.push(text);
-      this.chars += text.length;
-      if (this.chars >= CHUNK_CHARS) this.pushLines();
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+      if (this.used + text.length * 3 > this.chunk.length) {
+        this.pushLines();
+        if (text.length * 3 > this.chunk.length) this.chunk = Buffer.allocUnsafe(text.length * 3);
+      }
+      this.used += this.chunk.write(text, this.used, text.length * 3);
     };
     engine = createStreamEngine(options, { event: onEvent, reject: onReject });
     this.engine = engine;
@@ -73,11 +77,11 @@ export class SilverTransform extends Transform {
   }
 
   private pushLines(): void {
-    if (this.lines.length === 0) return;
-    const text = this.lines.join('');
-    this.lines = [];
-    this.chars = 0;
-    this.push(text);
+    if (this.used === 0) return;
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    this.push(full);
   }
 
   /** Hands the pending rejects to their stream; calls back once it can take more. */
