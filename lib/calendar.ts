@@ -41,12 +41,20 @@ export function makeCalendar(zone: string): Calendar {
   return { zone, dayNumber, day: (ms) => dayString(dayNumber(ms)) };
 }
 
-const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+/** Formatted days: a run touches few, and formatting a Date once per event is slow. */
+const dayStrings = new Map<number, string>();
 
 /** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
 export function dayString(dayNum: number): string {
-  const d = new Date(dayNum * DAY_MS);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  let text = dayStrings.get(dayNum);
+  if (text === undefined) {
+    if (dayStrings.size > 100_000) dayStrings.clear();
+    // The date part of ISO-8601, as event_ts writes it (years beyond 0000–9999 get a sign).
+    const iso = new Date(dayNum * DAY_MS).toISOString();
+    text = iso.slice(0, iso.indexOf('T'));
+    dayStrings.set(dayNum, text);
+  }
+  return text;
 }
 
 /** Day number of a `YYYY-MM-DD` string (assumed valid). */

@@ -60,6 +60,15 @@ test('the calendar moves days with the reporting zone, across DST', () => {
   assert.is(makeCalendar('America/New_York').day(at('2026-01-11T03:00:00Z')), '2026-01-10');
 });
 
+test('dayString writes the date part of ISO-8601, zero-padded like event_ts', () => {
+  assert.is(dayString(0), '1970-01-01');
+  assert.is(dayString(-1), '1969-12-31');
+  assert.is(dayString(-719162), '0001-01-01');
+  assert.is(dayString(2932897), '+010000-01-01');
+  assert.is(dayString(20454), '2026-01-01');
+  assert.is(dayString(20454), '2026-01-01'); // and again, from the cache
+});
+
 test('ISO weeks start on Monday', () => {
   const utc = makeCalendar('UTC');
   assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-01T12:00:00Z')))), '2025-12-29');
