@@ -5,8 +5,10 @@
 const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EPOCH_SECONDS_BELOW = 1e11;
-/** The largest instant a JS Date can hold; anything beyond cannot be written as ISO-8601. */
-const MAX_DATE_MS = 8.64e15;
+/** Instants are kept to years 1000–9999, whatever the format: four-digit years, and a day in any zone stays a Date. */
+const MIN_MS = Date.UTC(1000, 0, 1);
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const inRange = (ms: number): number => (ms >= MIN_MS && ms <= MAX_MS ? ms : NaN);
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -20,7 +22,7 @@ function validDate(y: number, m: number, d: number): boolean {
 export function parseTimestamp(value: unknown): number {
   if (typeof value === 'number') {
     const ms = Math.trunc(Math.abs(value) < EPOCH_SECONDS_BELOW ? value * 1000 : value);
-    return Math.abs(ms) <= MAX_DATE_MS ? ms : NaN;
+    return inRange(ms);
   }
   if (typeof value !== 'string') return NaN;
   const m = TS_RE.exec(value.trim());
@@ -35,7 +37,7 @@ export function parseTimestamp(value: unknown): number {
     if (oh > 23 || om > 59) return NaN;
     offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000;
+  return inRange(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000);
 }
 
 /** `YYYY-MM-DD` of a date or timestamp (its UTC date), or null when unparseable. */

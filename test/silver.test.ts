@@ -30,7 +30,7 @@ test('eventLine writes exactly what JSON.stringify would, for awkward values too
     { page: 'lone \ud800 surrogate', event_type: 'playlist_created', amount: null, currency: null, usd_micros: null, tax: null },
     { attributes: { device: 'ios', nested: { a: [1, 'x"y', null] } }, is_bot: true, versions: 3 },
     { amount: 0, usd_micros: 0, tax: 1e21, schema_version: 1, ts: 0 },
-    { ts: -86_400_001 }, { ts: 8.64e15 }, { ts: Date.parse('2026-03-29T00:59:59.999Z') },
+    { ts: -86_400_001 }, { ts: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }, { ts: Date.UTC(1000, 0, 1) }, { ts: Date.parse('2026-03-29T00:59:59.999Z') },
   ];
   for (const patch of cases) {
     const e = { ...base, ...patch };

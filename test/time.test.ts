@@ -32,11 +32,15 @@ test('anything else is NaN (invalid_timestamp)', () => {
   }
 });
 
-test('decisions: spaces trimmed; T and Z upper-case only; years before 1000 invalid; fractional epoch keeps ms', () => {
+test('decisions: spaces trimmed; T and Z upper-case only; years outside 1000–9999 invalid; fractional epoch keeps ms', () => {
   assert.is(parseTimestamp('  2026-01-17T14:57:08Z '), at('2026-01-17T14:57:08Z'));
   assert.ok(Number.isNaN(parseTimestamp('2026-01-17t14:57:08Z')));
   assert.ok(Number.isNaN(parseTimestamp('2026-01-17T14:57:08z')));
   assert.ok(Number.isNaN(parseTimestamp('0999-01-17T14:57:08Z')));
+  assert.ok(Number.isNaN(parseTimestamp('1000-01-01T00:00:00+0100'))); // 999-12-31 in UTC
+  assert.ok(Number.isNaN(parseTimestamp(253402300800000))); // epoch ms in year 10000
+  assert.ok(Number.isNaN(parseTimestamp(-30610224000001))); // epoch ms in year 999
+  assert.is(parseTimestamp(253402300799999), Date.UTC(9999, 11, 31, 23, 59, 59, 999));
   assert.is(parseTimestamp(1768661828.1239), at('2026-01-17T14:57:08.123Z'));
 });
 
