@@ -2,9 +2,9 @@
 // The map keeps only the current winner of each key and how many valid versions it has
 // seen, so memory is one record per key. Stream mode bounds it by evicting finished keys.
 
-/** A record that can compete: `arrival` orders ties (later file, then higher pos). */
+/** A record that can compete: `pos` orders ties (each source is one file, so the later arrival is the higher pos). */
 export interface Version {
-  arrival: number;
+  pos: number;
   versions: number;
 }
 
@@ -12,15 +12,15 @@ export interface Version {
 export type Beats<T> = (a: T, b: T) => boolean;
 
 /** Events: the later `ts` wins; on a tie, the later arrival. */
-export const eventBeats: Beats<{ ts: number; arrival: number }> = (a, b) =>
-  a.ts > b.ts || (a.ts === b.ts && a.arrival > b.arrival);
+export const eventBeats: Beats<{ ts: number; pos: number }> = (a, b) =>
+  a.ts > b.ts || (a.ts === b.ts && a.pos > b.pos);
 
 /** Subscriptions: the later `created_at` wins; on a tie, the later arrival. */
-export const subscriptionBeats: Beats<{ created_at: number; arrival: number }> = (a, b) =>
-  a.created_at > b.created_at || (a.created_at === b.created_at && a.arrival > b.arrival);
+export const subscriptionBeats: Beats<{ created_at: number; pos: number }> = (a, b) =>
+  a.created_at > b.created_at || (a.created_at === b.created_at && a.pos > b.pos);
 
 /** Marketing rows: the last arrival wins. */
-export const arrivalBeats: Beats<{ arrival: number }> = (a, b) => a.arrival > b.arrival;
+export const arrivalBeats: Beats<{ pos: number }> = (a, b) => a.pos > b.pos;
 
 export class DedupMap<T extends Version> {
   private readonly winners = new Map<string, T>();

@@ -2,6 +2,7 @@
 // vectors (mnemonist), each winner's silver line as bytes in one growing buffer, so a
 // million winners cost the garbage collector almost nothing to keep until the end.
 import { Float64Vector, Uint32Vector, Uint8Vector } from 'mnemonist';
+import { eventBeats } from './dedup.js';
 import type { SilverEvent } from './types.js';
 
 /** Grows one buffer of back-to-back UTF-8 lines. */
@@ -69,14 +70,14 @@ export class EventTable {
 
   /**
    * Offers a valid version and its silver line (written with is_bot false and versions 1).
-   * The later `ts` wins; on a tie, the later arrival (higher pos) — SPEC 3.
+   * The winner is dedup.ts's: the later `ts`, then the later arrival (SPEC 3).
    */
   offer(e: SilverEvent, line: string): void {
     let slot = this.slots.get(e.event_id);
     if (slot !== undefined) {
       const ts = this.ts.get(slot), pos = this.pos.get(slot);
       this.versions.set(slot, this.versions.get(slot) + 1);
-      if (!(e.ts > ts || (e.ts === ts && e.pos > pos))) {
+      if (!eventBeats(e, { ts, pos })) {
         this.losers.push([e.event_id, e.pos]);
         return;
       }

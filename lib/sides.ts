@@ -71,7 +71,7 @@ export function readSubscriptions(path: string, fx: Readonly<Record<string, numb
   return readSide<unknown, SilverSubscription>(path, {
     splitter: (sink) => new JsonArraySplitter(sink, maxLineBytes),
     reader: jsonRecords,
-    validate: (v, pos) => validateSubscription(v, file, pos, pos, fx),
+    validate: (v, pos) => validateSubscription(v, file, pos, fx),
     key: (s) => s.subscription_id,
     winners: new DedupMap<SilverSubscription>(subscriptionBeats),
   }, onReject, bronze);
@@ -84,7 +84,7 @@ export function readMarketing(path: string, maxLineBytes: number,
   return readSide<CsvRow, SilverMarketing>(path, {
     splitter: (sink) => new LineSplitter(sink, maxLineBytes),
     reader: (sink) => csvRecords(file, ['date', 'channel', 'spend'], sink),
-    validate: (row, pos) => validateMarketing(row, file, pos, pos),
+    validate: (row, pos) => validateMarketing(row, file, pos),
     key: (m) => `${m.date}\u0000${m.channel}`,
     winners: new DedupMap<SilverMarketing>(arrivalBeats),
   }, onReject, bronze);

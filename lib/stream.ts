@@ -113,7 +113,7 @@ class StreamCore implements StreamEngine {
     const { source, fx } = options;
     this.splitter = new LineSplitter(jsonRecords({
       record: (value, pos, raw) => {
-        const result = validateEvent(value, source, pos, pos, fx);
+        const result = validateEvent(value, source, pos, fx);
         if ('reason' in result) return this.reject(pos, result.reason, result.detail, raw.toString('utf8'));
         this.offer(result, raw);
       },

@@ -58,8 +58,6 @@ export interface SilverEvent {
   attributes: Record<string, unknown> | null;
   source: string;
   pos: number;
-  /** Arrival rank: file index × 2^32 + pos, for "ties go to the last arrival". */
-  arrival: number;
   /** How many valid versions the id had. Set by dedup. */
   versions: number;
   /** Set by bot detection. */
@@ -83,7 +81,6 @@ export interface SilverSubscription {
   attributes: Record<string, unknown> | null;
   source: string;
   pos: number;
-  arrival: number;
   versions: number;
 }
 
@@ -94,7 +91,6 @@ export interface SilverMarketing {
   spend_micros: number;
   source: string;
   pos: number;
-  arrival: number;
   versions: number;
 }
 

@@ -12,10 +12,10 @@ const COLUMNS = new Set(['event_id', 'user_id', 'event_type', 'timestamp', 'sche
 const MONEY = new Set([...COLUMNS, 'amount', 'currency', 'tax']);
 
 /**
- * Validates one parsed event. `arrival` orders versions that tie on time (SPEC 3).
+ * Validates one parsed event found at `pos` of `source`.
  * `fx` maps upper-case currency codes to USD per unit.
  */
-export function validateEvent(value: unknown, source: string, pos: number, arrival: number,
+export function validateEvent(value: unknown, source: string, pos: number,
   fx: Readonly<Record<string, number>>): SilverEvent | Rejection {
   if (!isObject(value)) return reject('not_an_object', `expected an object, got ${Array.isArray(value) ? 'an array' : show(value)}`);
   const eventId = readId(value.event_id);
@@ -65,7 +65,6 @@ export function validateEvent(value: unknown, source: string, pos: number, arriv
     attributes: extraFields(value, money ? MONEY : COLUMNS),
     source,
     pos,
-    arrival,
     versions: 1,
     is_bot: false,
   };

@@ -6,7 +6,7 @@ import { parseDate } from './time.js';
 import type { SilverMarketing } from './types.js';
 
 export function validateMarketing(row: { date?: string; channel?: string; spend?: string }, source: string,
-  pos: number, arrival: number): SilverMarketing | Rejection {
+  pos: number): SilverMarketing | Rejection {
   const date = parseDate(row.date);
   if (date === null) return reject('invalid_date', `date is ${show(row.date)}`);
   const channel = (row.channel ?? '').trim().toLowerCase();
@@ -14,5 +14,5 @@ export function validateMarketing(row: { date?: string; channel?: string; spend?
   const spend = readNumber(row.spend);
   if (Number.isNaN(spend)) return reject('invalid_spend', `spend is ${show(row.spend)}, expected a number`);
   if (spend < 0) return reject('negative_spend', `spend is ${spend}`);
-  return { date, channel, spend_micros: toMicros(spend, 1), source, pos, arrival, versions: 1 };
+  return { date, channel, spend_micros: toMicros(spend, 1), source, pos, versions: 1 };
 }

@@ -9,7 +9,7 @@ import type { SilverSubscription } from './types.js';
 const COLUMNS = new Set(['subscription_id', 'user_id', 'plan', 'price', 'currency', 'start_date',
   'end_date', 'status', 'created_at']);
 
-export function validateSubscription(value: unknown, source: string, pos: number, arrival: number,
+export function validateSubscription(value: unknown, source: string, pos: number,
   fx: Readonly<Record<string, number>>): SilverSubscription | Rejection {
   if (!isObject(value)) return reject('not_an_object', `expected an object, got ${Array.isArray(value) ? 'an array' : show(value)}`);
   const id = readId(value.subscription_id);
@@ -47,7 +47,6 @@ export function validateSubscription(value: unknown, source: string, pos: number
     attributes: extraFields(value, COLUMNS),
     source,
     pos,
-    arrival,
     versions: 1,
   };
 }

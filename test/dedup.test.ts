@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DedupMap, arrivalBeats, eventBeats } from '../lib/dedup.js';
 
-interface V { id: string; ts: number; arrival: number; versions: number; tag: string }
-const v = (id: string, ts: number, arrival: number, tag: string): V => ({ id, ts, arrival, versions: 1, tag });
+interface V { id: string; ts: number; pos: number; versions: number; tag: string }
+const v = (id: string, ts: number, pos: number, tag: string): V => ({ id, ts, pos, versions: 1, tag });
 
 function winnersOf(order: V[]): string[] {
   const map = new DedupMap<V>(eventBeats);
@@ -29,10 +29,10 @@ test('offer returns the superseded version', () => {
 });
 
 test('marketing: the last arrival wins', () => {
-  const map = new DedupMap<{ arrival: number; versions: number }>(arrivalBeats);
-  map.offer('k', { arrival: 5, versions: 1 });
-  map.offer('k', { arrival: 2, versions: 1 });
-  assert.is(map.get('k')?.arrival, 5);
+  const map = new DedupMap<{ pos: number; versions: number }>(arrivalBeats);
+  map.offer('k', { pos: 5, versions: 1 });
+  map.offer('k', { pos: 2, versions: 1 });
+  assert.is(map.get('k')?.pos, 5);
 });
 
 test.run();

@@ -13,7 +13,7 @@ export function ev(id: string, user: string, type: string, iso: string | number,
     schema_version: 1, amount: micros === null ? null : micros / 1e6, currency: micros === null ? null : 'USD',
     usd_micros: micros, tax: null, refers_to_event_id: null, page: null,
     acquisition_channel: extra.channel ?? null, attributes: null, source: 'events.ndjson', pos: arrival,
-    arrival, versions: 1, is_bot: false,
+    versions: 1, is_bot: false,
   };
 }
 
@@ -22,13 +22,13 @@ export function sub(id: string, user: string, usd: number, start: string, end: s
   return {
     subscription_id: id, user_id: user, plan: null, status: end === null ? 'active' : 'canceled',
     price: usd, currency: 'USD', price_micros: Math.round(usd * 1e6), start_date: start, end_date: end,
-    created_at: 0, attributes: null, source: 'subscriptions.json', pos: arrival, arrival, versions: 1,
+    created_at: 0, attributes: null, source: 'subscriptions.json', pos: arrival, versions: 1,
   };
 }
 
 export function spend(date: string, channel: string, usd: number): SilverMarketing {
   arrival += 1;
-  return { date, channel, spend_micros: Math.round(usd * 1e6), source: 'marketing_spend.csv', pos: arrival, arrival, versions: 1 };
+  return { date, channel, spend_micros: Math.round(usd * 1e6), source: 'marketing_spend.csv', pos: arrival, versions: 1 };
 }
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */

@@ -17,13 +17,13 @@ const micros = (usd: number): number => Math.round(usd * 1e6);
 /** Silver rows as written, back into the engine's row types, for the reference. */
 function readSilver(out: string) {
   const events = readNdjson<Row>(join(out, 'silver/events.ndjson')).map((e) => ({
-    ...e, ts: Date.parse(e.event_ts), usd_micros: e.amount_usd === null ? null : micros(e.amount_usd), arrival: e.pos,
+    ...e, ts: Date.parse(e.event_ts), usd_micros: e.amount_usd === null ? null : micros(e.amount_usd),
   }) as unknown as SilverEvent);
   const subs = readNdjson<Row>(join(out, 'silver/subscriptions.ndjson')).map((s) => ({
-    ...s, price_micros: micros(s.price_usd), created_at: Date.parse(s.created_at), arrival: s.pos,
+    ...s, price_micros: micros(s.price_usd), created_at: Date.parse(s.created_at),
   }) as unknown as SilverSubscription);
   const marketing = readNdjson<Row>(join(out, 'silver/marketing_spend.ndjson')).map((m) => ({
-    ...m, spend_micros: micros(m.spend_usd), arrival: m.pos,
+    ...m, spend_micros: micros(m.spend_usd),
   }) as unknown as SilverMarketing);
   return { events, subs, marketing, bots: new Set(events.filter((e) => e.is_bot).map((e) => e.user_id)) };
 }

@@ -19,7 +19,7 @@ function reference(e: SilverEvent, zone: string): string {
 const base: SilverEvent = {
   event_id: 'e1', user_id: 'u1', event_type: 'purchase', ts: Date.parse('2026-01-17T14:57:08.123Z'), schema_version: 2,
   amount: 9.99, currency: 'EUR', usd_micros: 10_789_200, tax: 0.5, refers_to_event_id: null, page: null,
-  acquisition_channel: null, attributes: null, source: 'events.ndjson', pos: 12, arrival: 12, versions: 1, is_bot: false,
+  acquisition_channel: null, attributes: null, source: 'events.ndjson', pos: 12, versions: 1, is_bot: false,
 };
 
 test('eventLine writes exactly what JSON.stringify would, for awkward values too', () => {

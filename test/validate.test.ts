@@ -6,13 +6,13 @@ import { validateSubscription } from '../lib/validate-subscription.js';
 import { validateMarketing } from '../lib/validate-marketing.js';
 
 const base = { event_id: 'e1', user_id: 'u1', event_type: 'purchase', timestamp: '2026-01-05T10:00:00Z', amount: 10 };
-const event = (patch: Record<string, unknown>) => validateEvent({ ...base, ...patch }, 'events.ndjson', 7, 7, DEFAULT_FX);
+const event = (patch: Record<string, unknown>) => validateEvent({ ...base, ...patch }, 'events.ndjson', 7, DEFAULT_FX);
 const reasonOf = (r: object): string | undefined => (r as { reason?: string }).reason;
 
 test('events fail on the first rule they break, in SPEC order', () => {
-  assert.is(reasonOf(validateEvent([1, 2], 'f', 1, 1, DEFAULT_FX)), 'not_an_object');
-  assert.is(reasonOf(validateEvent('str', 'f', 1, 1, DEFAULT_FX)), 'not_an_object');
-  assert.is(reasonOf(validateEvent(null, 'f', 1, 1, DEFAULT_FX)), 'not_an_object');
+  assert.is(reasonOf(validateEvent([1, 2], 'f', 1, DEFAULT_FX)), 'not_an_object');
+  assert.is(reasonOf(validateEvent('str', 'f', 1, DEFAULT_FX)), 'not_an_object');
+  assert.is(reasonOf(validateEvent(null, 'f', 1, DEFAULT_FX)), 'not_an_object');
   // Several broken fields: the earliest rule wins.
   assert.is(reasonOf(event({ event_id: '  ', user_id: null, timestamp: 'x' })), 'missing_event_id');
   assert.is(reasonOf(event({ event_id: null })), 'missing_event_id');
@@ -67,10 +67,10 @@ test('non-money events leave money columns null and keep raw money fields in att
 const sub = { subscription_id: 's1', user_id: 'u1', price: 9.99, currency: 'USD', start_date: '2026-01-01',
   end_date: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };
 const subscription = (patch: Record<string, unknown>) =>
-  validateSubscription({ ...sub, ...patch }, 'subscriptions.json', 3, 3, DEFAULT_FX);
+  validateSubscription({ ...sub, ...patch }, 'subscriptions.json', 3, DEFAULT_FX);
 
 test('subscriptions fail on the first rule they break, in SPEC order', () => {
-  assert.is(reasonOf(validateSubscription(5, 'f', 1, 1, DEFAULT_FX)), 'not_an_object');
+  assert.is(reasonOf(validateSubscription(5, 'f', 1, DEFAULT_FX)), 'not_an_object');
   assert.is(reasonOf(subscription({ subscription_id: '', user_id: null })), 'missing_subscription_id');
   assert.is(reasonOf(subscription({ user_id: null, price: 'free' })), 'missing_user_id');
   assert.is(reasonOf(subscription({ price: 'free', currency: 'GBP' })), 'invalid_price');
@@ -97,13 +97,13 @@ test('subscriptions normalise status, dates, prices and currency', () => {
 });
 
 test('marketing rows: date, channel, spend in order; channel lower-cased', () => {
-  const row = (date: string, channel: string, spend: string) => validateMarketing({ date, channel, spend }, 'm.csv', 2, 2);
+  const row = (date: string, channel: string, spend: string) => validateMarketing({ date, channel, spend }, 'm.csv', 2);
   assert.is(reasonOf(row('2026-13-01', '', 'n/a')), 'invalid_date');
   assert.is(reasonOf(row('2026-01-01', '  ', 'n/a')), 'missing_channel');
   assert.is(reasonOf(row('2026-01-01', 'Google', 'n/a')), 'invalid_spend');
   assert.is(reasonOf(row('2026-01-01', 'Google', '-3')), 'negative_spend');
   assert.equal(row('2026-01-01', ' Google ', '12.34'), { date: '2026-01-01', channel: 'google', spend_micros: 12_340_000,
-    source: 'm.csv', pos: 2, arrival: 2, versions: 1 });
+    source: 'm.csv', pos: 2, versions: 1 });
 });
 
 test.run();

@@ -36,7 +36,8 @@ export interface SubAcc {
   startDate: string;
   endDate: string | null;
   createdAt: number;
-  arrival: number;
+  /** Its position in the source: the later arrival wins a tie on createdAt. */
+  pos: number;
 }
 
 export interface GoldState {
@@ -92,12 +93,12 @@ export function addEvent(state: GoldState, e: SilverEvent, cal: Calendar): void 
 }
 
 const newer = (a: SubAcc, b: SubAcc): boolean =>
-  a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.arrival > b.arrival);
+  a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.pos > b.pos);
 
 export function addSubscription(state: GoldState, s: SilverSubscription): void {
   const sub: SubAcc = {
     userId: s.user_id, priceMicros: s.price_micros, startDate: s.start_date,
-    endDate: s.end_date, createdAt: s.created_at, arrival: s.arrival,
+    endDate: s.end_date, createdAt: s.created_at, pos: s.pos,
   };
   const old = state.subs.get(s.subscription_id);
   if (old === undefined || newer(sub, old)) state.subs.set(s.subscription_id, sub);
