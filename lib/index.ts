@@ -13,6 +13,7 @@ export { validateEvent } from './validate-event.js';
 export { validateSubscription } from './validate-subscription.js';
 export { validateMarketing } from './validate-marketing.js';
 export { GOLD_TABLES, initGold, addEvent, addSubscription, addMarketing, mergeGold, finishGold, goldCsv, goldNdjson,
+  packGold, unpackGold, type PackedGold,
   type GoldTables, type GoldTableName, type GoldRow, type GoldState } from './gold/index.js';
 export type { Report } from './report.js';
 export type * from './types.js';
