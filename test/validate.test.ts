@@ -94,6 +94,11 @@ test('subscriptions normalise status, dates, prices and currency', () => {
   assert.equal(s.attributes, { coupon: 'X' });
   const sameDay = subscription({ end_date: '2026-01-01', status: 'canceled' });
   assert.ok(!('reason' in sameDay));
+  const noCurrency = subscription({ currency: undefined });
+  assert.ok(!('reason' in noCurrency) && noCurrency.currency === 'USD' && noCurrency.price_micros === 9_990_000);
+  assert.is(reasonOf(subscription({ status: undefined })), 'invalid_status');
+  const scheduledEnd = subscription({ status: 'active', end_date: '2026-03-01' });
+  assert.ok(!('reason' in scheduledEnd) && scheduledEnd.status === 'active' && scheduledEnd.end_date === '2026-03-01');
 });
 
 test('marketing rows: date, channel, spend in order; channel lower-cased', () => {
@@ -102,6 +107,7 @@ test('marketing rows: date, channel, spend in order; channel lower-cased', () =>
   assert.is(reasonOf(row('2026-01-01', '  ', 'n/a')), 'missing_channel');
   assert.is(reasonOf(row('2026-01-01', 'Google', 'n/a')), 'invalid_spend');
   assert.is(reasonOf(row('2026-01-01', 'Google', '-3')), 'negative_spend');
+  assert.is((row('2026-01-05T23:30:00-02:00', 'Google', '1') as { date: string }).date, '2026-01-06');
   assert.equal(row('2026-01-01', ' Google ', '12.34'), { date: '2026-01-01', channel: 'google', spend_micros: 12_340_000,
     source: 'm.csv', pos: 2, versions: 1 });
 });
