@@ -62,4 +62,24 @@ for (const zone of ['UTC', 'Europe/Helsinki']) {
   });
 }
 
+test('a generated 30k-event month, shuffled: counts, bots and winners as planted, on 1 and 2 threads', async () => {
+  const { generate } = await import('../fixtures/generate.js');
+  const dir = tempDir();
+  const { expected: planted } = await generate({ dir, events: 30_000, seed: 7 });
+  const outs: string[] = [];
+  for (const workers of [1, 2]) {
+    const out = tempDir();
+    outs.push(out);
+    const { report } = await runPipeline({ input: dir, out, workers });
+    for (const name of ['events', 'subscriptions', 'marketing_spend'] as const) {
+      const { file: _file, ...counts } = report.sources[name];
+      assert.equal(counts, planted.sources[name], `${name}, ${workers} thread(s)`);
+    }
+    assert.equal(report.bots, planted.bots);
+    const pos = new Map(readSilver(out).events.map((e) => [e.event_id, e.pos]));
+    for (const [id, want] of Object.entries(planted.winners.events)) assert.is(pos.get(id), want, id);
+  }
+  assert.equal(readFileSync(join(outs[1], 'silver/events.ndjson')), readFileSync(join(outs[0], 'silver/events.ndjson')));
+});
+
 test.run();
