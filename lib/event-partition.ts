@@ -168,27 +168,31 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   table.dropIndex(); // a smaller heap for the rest
 
   const idBytes = new LineBuffer(n * 16);
-  const gold = initGold();
-  // addEvent reads only these fields; one object serves every call.
-  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
-    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
   winners.userNames = table.userNames;
   for (let k = 0; k < n; k++) {
     const slot = order[k];
-    const ts = table.ts.get(slot), id = table.ids[slot], user = table.user.get(slot), micros = table.micros.get(slot);
-    winners.ts[k] = ts;
-    winners.idStart[k] = idBytes.push(id);
-    winners.users[k] = user;
+    winners.ts[k] = table.ts.get(slot);
+    winners.idStart[k] = idBytes.push(table.ids[slot]);
+    winners.users[k] = table.user.get(slot);
     winners.start[k] = table.start.get(slot);
     winners.end[k] = table.end.get(slot);
     winners.botAt[k] = table.botAt.get(slot);
     winners.versions[k] = table.versions.get(slot);
-    scratch.event_id = id;
-    scratch.user_id = table.userNames[user];
-    scratch.ts = ts;
-    scratch.event_type = GOLD_KINDS[table.kind.get(slot)];
+  }
+  trace(`events part ${part}: winners gathered`);
+  // Gold does not care about order: slot order reads memory front to back.
+  const gold = initGold();
+  // addEvent reads only these fields; one object serves every call.
+  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
+    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
+  for (let slot = 0; slot < n; slot++) {
+    const micros = table.micros.get(slot), kind = table.kind.get(slot);
+    scratch.event_id = table.ids[slot];
+    scratch.user_id = table.userNames[table.user.get(slot)];
+    scratch.ts = table.ts.get(slot);
+    scratch.event_type = GOLD_KINDS[kind];
     scratch.usd_micros = Number.isNaN(micros) ? null : micros;
-    scratch.acquisition_channel = table.channels.get(slot) ?? null;
+    scratch.acquisition_channel = kind === 1 ? table.channels.get(slot) ?? null : null;
     addEvent(gold, scratch as SilverEvent, cal);
   }
   winners.idStart[n] = idBytes.length;
