@@ -18,6 +18,28 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]);
 }
 
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+const num2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+
+/**
+ * The common `YYYY-MM-DDTHH:MM:SSZ` and `…:SS.mmmZ` without a regex, or undefined for any
+ * other shape (the regex path then decides). Same rules as the regex path.
+ */
+function plainUtc(s: string): number | undefined {
+  const len = s.length;
+  if ((len !== 20 && len !== 24) || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */
+    || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58
+    || (len === 24 && s.charCodeAt(19) !== 46 /* . */)) return undefined;
+  const y = num2(s, 0) * 100 + num2(s, 2), mo = num2(s, 5), d = num2(s, 8), h = num2(s, 11), mi = num2(s, 14), sec = num2(s, 17);
+  const ms = len === 24 ? digit(s, 20) * 100 + num2(s, 21) : 0;
+  // NaN (a non-digit) fails every comparison below.
+  if (!(y >= 1000) || !validDate(y, mo, d) || !(h <= 23) || !(mi <= 59) || !(sec <= 59) || !(ms >= 0)) return NaN;
+  return inRange(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+}
+
 /** UTC ms of a SPEC 1.2 timestamp, or NaN when it is absent, malformed or impossible. */
 export function parseTimestamp(value: unknown): number {
   if (typeof value === 'number') {
@@ -25,6 +47,11 @@ export function parseTimestamp(value: unknown): number {
     return inRange(ms);
   }
   if (typeof value !== 'string') return NaN;
+  return plainUtc(value) ?? parseTimestampText(value);
+}
+
+/** The general path for a textual timestamp: one regex for every SPEC 1.2 format. */
+export function parseTimestampText(value: string): number {
   const m = TS_RE.exec(value.trim());
   if (m === null) return NaN;
   const y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = +m[6];

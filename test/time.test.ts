@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDate, parseTimestamp } from '../lib/time.js';
+import { parseDate, parseTimestamp, parseTimestampText } from '../lib/time.js';
 import { dayString, makeCalendar, mondayOf } from '../lib/calendar.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -42,6 +42,23 @@ test('decisions: spaces trimmed; T and Z upper-case only; years outside 1000–9
   assert.ok(Number.isNaN(parseTimestamp(-30610224000001))); // epoch ms in year 999
   assert.is(parseTimestamp(253402300799999), Date.UTC(9999, 11, 31, 23, 59, 59, 999));
   assert.is(parseTimestamp(1768661828.1239), at('2026-01-17T14:57:08.123Z'));
+});
+
+test('the fast path for plain UTC timestamps agrees with the general path on mutated input', () => {
+  let x = 4242;
+  const rand = (n: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % n;
+  const chars = '0123456789-:TZ .x+';
+  const templates = ['2026-01-17T14:57:08Z', '2026-01-17T14:57:08.123Z', '2024-02-29T23:59:59.999Z', '9999-12-31T23:59:59Z'];
+  let fastHits = 0;
+  for (let i = 0; i < 50_000; i++) {
+    const t = templates[i % templates.length].split('');
+    for (let k = rand(3); k > 0; k--) t[rand(t.length)] = chars[rand(chars.length)];
+    const text = t.join('');
+    const got = parseTimestamp(text), want = parseTimestampText(text);
+    assert.ok(Object.is(got, want), `${text}: ${got} vs ${want}`);
+    if (!Number.isNaN(got)) fastHits++;
+  }
+  assert.ok(fastHits > 10_000);
 });
 
 test('dates are YYYY-MM-DD or a timestamp (its UTC date)', () => {
