@@ -67,7 +67,8 @@ export class Staging {
   readonly out: string;
   private readonly dir: string;
   private readonly files = new Map<string, FileSink>();
-  private readonly copied: string[] = [];
+  /** Files placed in the staging folder other than through open(): copies, or other threads. */
+  private readonly placed: string[] = [];
 
   constructor(out: string) {
     this.out = out;
@@ -91,14 +92,14 @@ export class Staging {
     } catch (err) {
       throw fileError('E_SOURCE_UNREADABLE', source, err);
     }
-    this.copied.push(relPath);
+    this.placed.push(relPath);
   }
 
   /** Reserves `relPath` for a file another thread writes; returns its staging path. */
   reserve(relPath: string): string {
     const path = join(this.dir, relPath);
     mkdirSync(dirname(path), { recursive: true });
-    this.copied.push(relPath);
+    this.placed.push(relPath);
     return path;
   }
 
@@ -111,7 +112,7 @@ export class Staging {
 
   /** Renames every staged file into place; each rename is atomic. */
   commit(): void {
-    for (const rel of [...this.files.keys(), ...this.copied]) {
+    for (const rel of [...this.files.keys(), ...this.placed]) {
       const target = join(this.out, rel);
       mkdirSync(dirname(target), { recursive: true });
       renameSync(join(this.dir, rel), target);

@@ -27,7 +27,7 @@ export interface RunResult {
 }
 
 /** `superseded/<source>.ndjson`: each losing version's lineage and the winner it lost to. */
-function writeSuperseded<T extends Version & { pos: number }>(staging: Staging, source: SourceName, got: SideRead<T>): void {
+function writeSuperseded<T extends Version>(staging: Staging, source: SourceName, got: SideRead<T>): void {
   const sink = staging.open(`superseded/${source}.ndjson`);
   for (const [key, pos] of got.losers.sort((a, b) => a[1] - b[1])) {
     const winner = got.winners.get(key)!;

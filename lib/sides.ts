@@ -33,7 +33,7 @@ interface SideSpec<R, T extends Version> {
   winners: DedupMap<T>;
 }
 
-async function readSide<R, T extends Version & { pos: number }>(path: string, spec: SideSpec<R, T>,
+async function readSide<R, T extends Version>(path: string, spec: SideSpec<R, T>,
   onReject: (row: QuarantineRow) => void, bronze: FileSink | null): Promise<SideRead<T>> {
   const file = basename(path);
   const info = newSourceReport(file);
