@@ -1,12 +1,32 @@
 // Output files written aside and renamed into place (SPEC 7): a run that fails part-way
 // leaves the previous lakehouse intact. Writes are buffered and synchronous: a batch run
 // owns its process, and this keeps the writer free of stream backpressure bookkeeping.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileError } from './errors.js';
+import { AudicinError, fileError } from './errors.js';
 
 const BUFFER_BYTES = 1 << 20;
+
+/**
+ * Creates `path` and its missing parents, one level at a time. Not `mkdirSync(…, { recursive })`:
+ * on Node 20 that never returns under a folder that refuses new entries with ENOENT (/proc).
+ */
+function ensureDir(path: string): void {
+  try {
+    if (statSync(path).isDirectory()) return;
+    throw new AudicinError('E_OUTPUT', `${path}: not a folder`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err instanceof AudicinError ? err : fileError('E_OUTPUT', path, err);
+  }
+  const parent = dirname(path);
+  if (parent !== path) ensureDir(parent);
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError('E_OUTPUT', path, err);
+  }
+}
 
 /** One output file being written in the staging folder, through a 1 MiB buffer. */
 export class FileSink {
@@ -17,7 +37,7 @@ export class FileSink {
 
   constructor(path: string) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     try {
       this.fd = openSync(path, 'w');
     } catch (err) {
@@ -73,6 +93,7 @@ export class Staging {
   constructor(out: string) {
     this.out = out;
     this.dir = join(out, `.staging-${process.pid}`);
+    ensureDir(out);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -86,7 +107,7 @@ export class Staging {
   /** Copies `source` byte for byte to `relPath`, in the kernel where it can. */
   async copyIn(relPath: string, source: string): Promise<void> {
     const target = join(this.dir, relPath);
-    mkdirSync(dirname(target), { recursive: true });
+    ensureDir(dirname(target));
     try {
       await copyFile(source, target);
     } catch (err) {
@@ -98,7 +119,7 @@ export class Staging {
   /** Reserves `relPath` for a file another thread writes; returns its staging path. */
   reserve(relPath: string): string {
     const path = join(this.dir, relPath);
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     this.placed.push(relPath);
     return path;
   }
@@ -114,7 +135,7 @@ export class Staging {
   commit(): void {
     for (const rel of [...this.files.keys(), ...this.placed]) {
       const target = join(this.out, rel);
-      mkdirSync(dirname(target), { recursive: true });
+      ensureDir(dirname(target));
       renameSync(join(this.dir, rel), target);
     }
     rmSync(this.dir, { recursive: true, force: true });

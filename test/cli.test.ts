@@ -81,6 +81,19 @@ test('unusable input: non-zero exit, one line naming the file, no stack', () => 
   assert.is(fx.stderr, 'audicin: /nonexistent/fx.json: no such file or folder\n');
 });
 
+test('an output folder that cannot be made: one line naming it, no hang', () => {
+  const file = join(tempDir(), 'a-file');
+  writeFileSync(file, '');
+  const r = spawnSync(process.execPath, [BIN, 'run', '--input', input, '--out', join(file, 'lake')], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `audicin: ${join(file, 'lake')}: not a folder\n`);
+  // Under /proc, Node's recursive mkdir never returns; the engine must.
+  const proc = spawnSync(process.execPath, [BIN, 'run', '--input', input, '--out', '/proc/audicin-lake/x'], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(proc.status, 1);
+  assert.is(proc.stderr.trim().split('\n').length, 1);
+  assert.match(proc.stderr, /^audicin: \/proc\/audicin-lake: /);
+});
+
 test('usage errors exit 2 and name the problem; --help prints usage', () => {
   const r = cli('run', '--bogus');
   assert.is(r.status, 2);
