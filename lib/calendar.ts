@@ -57,17 +57,7 @@ export function dayString(dayNum: number): string {
   return text;
 }
 
-/** Day number of a `YYYY-MM-DD` string (assumed valid). */
-export function dayNumberOf(date: string): number {
-  return Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / DAY_MS;
-}
-
 /** Day number of the Monday of the ISO week holding `dayNum`. 1970-01-01 was a Thursday. */
 export function mondayOf(dayNum: number): number {
   return dayNum - ((dayNum + 3) % 7 + 7) % 7;
-}
-
-/** `YYYY-MM` of a `YYYY-MM-DD` date. */
-export function monthOf(date: string): string {
-  return date.slice(0, 7);
 }

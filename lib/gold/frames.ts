@@ -2,6 +2,7 @@
 // the only bridge between the plain-map accumulators and the Arquero aggregation.
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import { mondayOf } from '../calendar.js';
 import type { GoldState } from './state.js';
 
 /** A single-table Arquero expression. */
@@ -23,8 +24,6 @@ export interface GoldFrames {
   spend: ColumnTable;
 }
 
-/** Monday (day number) of the ISO week holding `dayNum`; 1970-01-01 was a Thursday. */
-const monday = (dayNum: number): number => dayNum - ((dayNum + 3) % 7 + 7) % 7;
 
 export function goldFrames(state: GoldState, bots: ReadonlySet<string>): GoldFrames {
   const act = { user: [] as string[], day: [] as number[], purchases: [] as number[], refunds: [] as number[],
@@ -43,12 +42,12 @@ export function goldFrames(state: GoldState, bots: ReadonlySet<string>): GoldFra
     }
     // Distinct weeks per user: a handful of days each, cheaper here than an Arquero dedupe.
     const weeks = new Set<number>();
-    for (const day of u.days.keys()) weeks.add(monday(day));
+    for (const day of u.days.keys()) weeks.add(mondayOf(day));
     for (const week of weeks) { wk.user.push(user); wk.week.push(week); }
     if (u.signup !== null) {
       sig.user.push(user);
       sig.channel.push(u.signup.channel);
-      sig.cohort.push(monday(u.signup.day));
+      sig.cohort.push(mondayOf(u.signup.day));
     }
   }
   const sub = { price_micros: [] as number[], start_date: [] as string[], end_date: [] as (string | null)[] };
