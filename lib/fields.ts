@@ -36,7 +36,8 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 export function extraFields(obj: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | null {
   let extra: Record<string, unknown> | null = null;
   for (const key in obj) {
-    if (!known.has(key)) (extra ??= {})[key] = obj[key];
+    // Defined, not assigned: assigning `__proto__` would set the prototype and drop the field.
+    if (!known.has(key)) Object.defineProperty(extra ??= {}, key, { value: obj[key], enumerable: true, writable: true, configurable: true });
   }
   return extra;
 }

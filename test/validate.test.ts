@@ -64,6 +64,20 @@ test('non-money events leave money columns null and keep raw money fields in att
   assert.ok(!('reason' in unknown) && unknown.event_type === 'playlist_created');
 });
 
+test('an extra field named __proto__ is kept in attributes, as its own property', () => {
+  const e = validateEvent(JSON.parse('{"event_id":"e1","user_id":"u1","event_type":"login","timestamp":"2026-01-05T10:00:00Z","__proto__":{"polluted":1},"x":2}'),
+    'events.ndjson', 7, DEFAULT_FX);
+  assert.ok(!('reason' in e));
+  if ('reason' in e) return;
+  assert.equal(Object.keys(e.attributes!), ['__proto__', 'x']);
+  assert.is(JSON.stringify(e.attributes), '{"__proto__":{"polluted":1},"x":2}');
+  assert.is(Object.getPrototypeOf(e.attributes), Object.prototype);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+  const s = validateSubscription(JSON.parse('{"subscription_id":"s1","user_id":"u1","price":9.99,"start_date":"2026-01-01","end_date":null,'
+    + '"status":"active","created_at":"2026-01-01T00:00:00Z","__proto__":null}'), 'subscriptions.json', 3, DEFAULT_FX);
+  assert.ok(!('reason' in s) && JSON.stringify(s.attributes) === '{"__proto__":null}');
+});
+
 const sub = { subscription_id: 's1', user_id: 'u1', price: 9.99, currency: 'USD', start_date: '2026-01-01',
   end_date: null, status: 'active', created_at: '2026-01-01T00:00:00Z' };
 const subscription = (patch: Record<string, unknown>) =>
