@@ -4,11 +4,21 @@ export type ErrorCode =
   | 'E_USAGE' | 'E_SOURCE_MISSING' | 'E_SOURCE_UNREADABLE' | 'E_INPUT_UNREADABLE'
   | 'E_BAD_HEADER' | 'E_BAD_OPTION' | 'E_FX_FILE' | 'E_INVARIANT' | 'E_OUTPUT';
 
-/** An error meant for a person: the CLI prints `message` alone, never a stack. */
+/** C0 and C1 control characters and DEL: a line break, or an escape sequence a terminal would obey. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** `text` with each control character written as `\uXXXX`, so a message stays one line of inert text. */
+export const escapeControls = (text: string): string =>
+  text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * An error meant for a person: the CLI prints `message` alone, never a stack. Messages quote
+ * input (file names, header lines), so control characters are escaped here, once for all.
+ */
 export class AudicinError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
-    super(`audicin: ${message}`);
+    super(`audicin: ${escapeControls(message)}`);
     this.name = 'AudicinError';
     this.code = code;
   }

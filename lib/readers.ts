@@ -20,15 +20,56 @@ export interface RecordSink<T> {
 /** The detail of a `line_too_long` rejection. */
 export const tooLongDetail = (bytes: number): string => `line of ${bytes} bytes is over the limit`;
 
+/**
+ * The deepest nesting of arrays and objects a JSON record may have; the record's own object
+ * is level 1. Deeper records are `invalid_json` (`nested too deep`): copying, validating and
+ * writing a value all recurse, and a 100k-level array would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+const LBRACK = 0x5b, RBRACK = 0x5d, LBRACE = 0x7b, RBRACE = 0x7d, QUOTE = 0x22, BACKSLASH = 0x5c;
+
+/** True when `bytes` nest arrays and objects (outside strings) more than MAX_JSON_DEPTH deep. */
+export function nestedTooDeep(bytes: Buffer): boolean {
+  // A line with no more opening brackets than the limit, strings included, cannot be too
+  // deep: a few native searches settle nearly every line without a byte loop.
+  let opens = 0;
+  for (const open of [LBRACE, LBRACK]) {
+    for (let i = bytes.indexOf(open); i >= 0 && opens <= MAX_JSON_DEPTH; i = bytes.indexOf(open, i + 1)) opens++;
+  }
+  if (opens <= MAX_JSON_DEPTH) return false;
+  let depth = 0, inString = false, escaped = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === BACKSLASH) escaped = true;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === LBRACE || c === LBRACK) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (c === RBRACE || c === RBRACK) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** A parsed line, or why it is `invalid_json` (bad UTF-8 included). */
 export type ParsedLine = { value: unknown; error: null } | { value: undefined; error: string };
 
+/**
+ * The one parser of JSON records (events in batch and stream, subscription elements): bad
+ * UTF-8 and nesting deeper than MAX_JSON_DEPTH are told before JSON.parse runs.
+ */
 export function parseJsonLine(bytes: Buffer): ParsedLine {
   if (!isUtf8(bytes)) return { value: undefined, error: 'not valid UTF-8' };
+  if (nestedTooDeep(bytes)) return { value: undefined, error: 'nested too deep' };
   try {
     return { value: JSON.parse(bytes.toString('utf8')), error: null };
   } catch (err) {
-    return { value: undefined, error: err instanceof RangeError ? 'nested too deeply' : (err as Error).message };
+    return { value: undefined, error: err instanceof RangeError ? 'nested too deep' : (err as Error).message };
   }
 }
 
@@ -64,6 +105,11 @@ export function csvRecords(file: string, required: readonly string[], sink: Reco
         const missing = required.filter((n) => !names.includes(n));
         if (missing.length > 0) {
           throw new AudicinError('E_BAD_HEADER', `${file}: line ${pos}: expected a header with ${required.join(',')}, got '${text.slice(0, 80)}'`);
+        }
+        // Rows are keyed by name: a second column of one name would silently replace the first.
+        const twice = names.find((n, i) => names.indexOf(n) !== i);
+        if (twice !== undefined) {
+          throw new AudicinError('E_BAD_HEADER', `${file}: line ${pos}: expected each column name once, got '${twice}' twice`);
         }
         header = names;
         return;
