@@ -26,7 +26,7 @@ export interface SideRead<T> {
 }
 
 interface SideSpec<R, T extends Version> {
-  splitter: (sink: LineSink) => { push(chunk: Buffer): void; end(): void };
+  splitter: (sink: LineSink) => { push(chunk: Buffer): void; end(): void; readonly resynchronised?: number };
   reader: (sink: RecordSink<R>) => LineSink;
   validate: (value: R, pos: number) => T | Rejection;
   key: (row: T) => string;
@@ -57,6 +57,7 @@ async function readSide<R, T extends Version>(path: string, spec: SideSpec<R, T>
   checkSourceFile(path);
   const landed = await landSource(path, bronze, (chunk) => split.push(chunk));
   split.end();
+  if (split.resynchronised) info.resynchronised = split.resynchronised;
   const rows = [...spec.winners.values()];
   info.silver = rows.length;
   info.superseded = losers.length;

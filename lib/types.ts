@@ -121,4 +121,6 @@ export interface SourceReport {
   silver: number;
   superseded: number;
   quarantined: Partial<Record<QuarantineReason, number>>;
+  /** JSON array sources: how often the splitter cut a broken stretch at the next element boundary; absent when never. */
+  resynchronised?: number;
 }
