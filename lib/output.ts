@@ -1,7 +1,7 @@
 // Output files written aside and renamed into place (SPEC 7): a run that fails part-way
 // leaves the previous lakehouse intact. Writes are buffered and synchronous: a batch run
 // owns its process, and this keeps the writer free of stream backpressure bookkeeping.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AudicinError, fileError } from './errors.js';
@@ -104,16 +104,20 @@ export class Staging {
     return sink;
   }
 
-  /** Copies `source` byte for byte to `relPath`, in the kernel where it can. */
-  async copyIn(relPath: string, source: string): Promise<void> {
+  /**
+   * Copies `source` byte for byte to `relPath`, in the kernel where it can (a copy-on-write
+   * clone where the file system has them), and returns the staged copy's path.
+   */
+  async copyIn(relPath: string, source: string): Promise<string> {
     const target = join(this.dir, relPath);
     ensureDir(dirname(target));
     try {
-      await copyFile(source, target);
+      await copyFile(source, target, constants.COPYFILE_FICLONE);
     } catch (err) {
       throw fileError('E_SOURCE_UNREADABLE', source, err);
     }
     this.placed.push(relPath);
+    return target;
   }
 
   /** Reserves `relPath` for a file another thread writes; returns its staging path. */

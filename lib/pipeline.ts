@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Version } from './dedup.js';
 import { mergeEventPartitions } from './event-merge.js';
 import { processEvents } from './event-workers.js';
+import type { PartitionResult } from './event-partition.js';
 import { AudicinError, fileError } from './errors.js';
 import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, type GoldTables } from './gold/index.js';
 import { resolveOptions, type Options } from './options.js';
@@ -25,6 +26,12 @@ export interface RunResult {
   /** The folder the lakehouse was written to. */
   out: string;
 }
+
+/**
+ * For tests: `afterLanded` runs once a source's bytes are landed in bronze, before the run
+ * goes on, with the path of the original file (a test changes it there). Null by default.
+ */
+export const landingHook: { afterLanded: ((source: SourceName, path: string) => void) | null } = { afterLanded: null };
 
 /** `superseded/<source>.ndjson`: each losing version's lineage and the winner it lost to. */
 function writeSuperseded<T extends Version>(staging: Staging, source: SourceName, got: SideRead<T>): void {
@@ -68,15 +75,20 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     marketing_spend: sourcePath(opts.input, opts.files.marketing_spend),
   };
   const staging = new Staging(opts.out);
-  // Event partitions run on worker threads while this thread lands bronze and reads the
-  // two small sources.
-  const partitions = processEvents(paths.events, opts);
-  partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  let partitions: Promise<PartitionResult[]> | null = null;
   try {
-    // The events file is large: the kernel copies it, and one more read takes its hash.
-    const [eventsLanded] = await Promise.all([landSource(paths.events, null, () => undefined),
-      staging.copyIn(`bronze/${opts.files.events}`, paths.events)]);
+    // Each source is landed once and only the landed bytes are read after that, so bronze,
+    // manifest, silver and report describe the same bytes even when a source file changes
+    // during the run. The events file is large: the kernel copies it into staging (one read
+    // of the source), then the event partitions read that copy on worker threads while this
+    // thread hashes it and reads the two small sources, which go to bronze as they are parsed.
+    const landedEvents = await staging.copyIn(`bronze/${opts.files.events}`, paths.events);
     trace('events landed in bronze');
+    landingHook.afterLanded?.('events', paths.events);
+    partitions = processEvents(landedEvents, opts);
+    partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    const eventsLanded = await landSource(landedEvents, null, () => undefined);
+    trace('events hashed');
     const subs = await side(staging, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
       readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
     const marketing = await side(staging, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
@@ -152,7 +164,7 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     trace('committed');
     return { report, gold: tables, out: opts.out };
   } catch (err) {
-    await partitions.catch(() => undefined);
+    await partitions?.catch(() => undefined);
     staging.abort();
     throw err;
   }
