@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../fixtures/generate.js';
@@ -49,6 +49,9 @@ test('a reader already gone (EPIPE) stays a quiet exit 0: --help, gold', () => {
   }
 });
 
+const mid = join(tempDir(), 'mid');
+await generate({ dir: mid, events: 20_000 });
+
 // Large enough that a run is still going when the signal comes.
 const big = join(tempDir(), 'in');
 await generate({ dir: big, events: 200_000 });
@@ -76,5 +79,31 @@ async function interrupted(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
 test('SIGINT during run: exit 130, one line, staging folder and lock removed, --out as it was', () => interrupted('SIGINT'));
 
 test('SIGTERM during run: exit 143, one line, staging folder and lock removed, --out as it was', () => interrupted('SIGTERM'));
+
+test('a real full disk (a small tmpfs), 1 and 2 workers: one line, exit 1, the previous lakehouse intact', async () => {
+  const mnt = tempDir();
+  const eventsBytes = statSync(join(mid, 'events.ndjson')).size;
+  // Room for the bronze copy of events and a little more: silver cannot fit.
+  const size = Math.ceil((eventsBytes + (1 << 20)) / 4096) * 4096;
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt], { encoding: 'utf8' });
+  if (mount.status !== 0) {
+    console.log('  skipped the tmpfs test: mounting needs root (run the tests as root to enable it)');
+    return;
+  }
+  try {
+    for (const workers of ['1', '2']) {
+      const out = join(mnt, `lake${workers}`);
+      assert.is(spawnSync(process.execPath, [BIN, 'run', '--input', input, '--out', out]).status, 0);
+      const before = snapshot(out);
+      const r = spawnSync(process.execPath, [BIN, 'run', '--input', mid, '--out', out, '--workers', workers], { encoding: 'utf8' });
+      assert.is(r.status, 1, `workers ${workers}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^audicin: ${out}/[a-z_/]+\\.(ndjson|csv|json): no space left on device\n$`));
+      assert.equal(snapshot(out), before);
+      assert.equal(readdirSync(lakehouseHome(out)), ['gen-000001']);
+    }
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
+});
 
 test.run();
