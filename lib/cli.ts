@@ -105,11 +105,13 @@ async function run(values: Values): Promise<void> {
   await writeOut(process.stdout, out1.join('\n') + '\n');
 }
 
+const ignore = (): void => undefined;
+
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // Each write to stdout reports its own failure (writeOut); without a listener, the same
   // error would also be thrown as an unhandled 'error' event, with a stack.
-  process.stdout.on('error', () => undefined);
+  if (!process.stdout.listeners('error').includes(ignore)) process.stdout.on('error', ignore);
   try {
     if (argv[0] === 'stream' || argv[0] === 'gold') return await streamMain(argv[0], argv.slice(1));
     let parsed;

@@ -173,9 +173,6 @@ export class Staging {
   private readonly dir: string;
   /** The generation `out` points at before this run, if any. */
   private current: string | null = null;
-  private readonly files = new Map<string, FileSink>();
-  /** Files placed in the staging folder other than through open(): copies, or other threads. */
-  private readonly placed: string[] = [];
   private state: 'open' | 'switched' | 'done' = 'open';
   /** The pid of a stale lock this run took over. */
   private staleHolder: number | null = null;
@@ -200,7 +197,6 @@ export class Staging {
       this.repaired = this.repair();
       ensureDir(fs, this.dir);
     } catch (err) {
-      this.state = 'switched'; // nothing staged to remove
       this.finish();
       throw err;
     }
@@ -209,9 +205,7 @@ export class Staging {
 
   /** Opens `relPath` (e.g. `silver/events.ndjson`) for writing. */
   open(relPath: string): FileSink {
-    const sink = new FileSink(join(this.dir, relPath), this.fs, this.label(relPath));
-    this.files.set(relPath, sink);
-    return sink;
+    return new FileSink(join(this.dir, relPath), this.fs, this.label(relPath));
   }
 
   /** Where `relPath` will be once committed: the path errors name. */
@@ -229,14 +223,12 @@ export class Staging {
       if (OUTPUT_FULL.has(codeOf(err) ?? '')) throw outputError(this.label(relPath), err);
       throw codeOf(err) === undefined ? err : fileError('E_SOURCE_UNREADABLE', source, err);
     }
-    this.placed.push(relPath);
   }
 
   /** Reserves `relPath` for a file another thread writes; returns its staging path. */
   reserve(relPath: string): string {
     const path = join(this.dir, relPath);
     ensureDir(this.fs, dirname(path));
-    this.placed.push(relPath);
     return path;
   }
 
@@ -278,7 +270,14 @@ export class Staging {
       // Whatever commit() got to before failing: the staging folder, a generation, `next`.
       this.tidy(() => this.fs.rmSync(this.dir));
       this.tidy(() => {
-        this.current = this.linkedGeneration();
+        // Read again: a rename that reported a failure may still have happened.
+        let target = '';
+        try {
+          if (this.fs.lstatSync(this.abs).isSymbolicLink()) target = this.fs.readlinkSync(this.abs);
+        } catch (err) {
+          if (codeOf(err) !== 'ENOENT') throw err;
+        }
+        this.current = target.startsWith(basename(this.home) + '/') ? target.slice(basename(this.home).length + 1) : null;
         this.removeUnreferenced();
       });
     }
