@@ -3,11 +3,12 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { AudicinError, isAudicinError } from './errors.js';
+import { abortActiveStagings } from './output.js';
 import { loadFx } from './fx.js';
 import { runPipeline } from './pipeline.js';
 import { wholeNumberArg, type Options } from './options.js';
 import { quarantinedTotal } from './report.js';
-import { STREAM_HELP, streamMain } from './stream-cli.js';
+import { STREAM_HELP, streamMain, writeOut } from './stream-cli.js';
 
 const HELP = `audicin: the Audicin lakehouse engine
 
@@ -63,8 +64,27 @@ async function commonOptions(values: Values): Promise<Options> {
   };
 }
 
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** On SIGINT or SIGTERM: the staging folder and the lock go, `--out` stays as it was. */
+function onSignal(signal: keyof typeof SIGNAL_EXIT): void {
+  abortActiveStagings();
+  process.stderr.write(`audicin: interrupted by ${signal}\n`);
+  process.exit(SIGNAL_EXIT[signal]);
+}
+
 async function run(values: Values): Promise<void> {
-  const { report, gold, out } = await runPipeline(await commonOptions(values));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await runPipeline(await commonOptions(values));
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  const { report, gold, out, repaired } = result;
+  if (repaired !== null) process.stderr.write(`${repaired}\n`);
   const line = (name: string): string => {
     const s = report.sources[name as keyof typeof report.sources];
     return `  ${name.padEnd(16)} ${String(s.records).padStart(8)} records  ${String(s.silver).padStart(8)} silver  ${String(s.superseded).padStart(6)} superseded  ${String(quarantinedTotal(s)).padStart(6)} quarantined`;
@@ -82,14 +102,16 @@ async function run(values: Values): Promise<void> {
     `Full tables: ${resolve(out, 'gold')}/<table>.csv and .ndjson; silver in ${resolve(out, 'silver')}, rejects in ${resolve(out, 'quarantine')}, counts in ${resolve(out, 'report.json')}`,
   ];
   // The lakehouse is already in place: a reader that goes away (`| head -3`) is no error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
-  process.stdout.write(out1.join('\n') + '\n');
+  await writeOut(process.stdout, out1.join('\n') + '\n');
 }
+
+const ignore = (): void => undefined;
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Each write to stdout reports its own failure (writeOut); without a listener, the same
+  // error would also be thrown as an unhandled 'error' event, with a stack.
+  if (!process.stdout.listeners('error').includes(ignore)) process.stdout.on('error', ignore);
   try {
     if (argv[0] === 'stream' || argv[0] === 'gold') return await streamMain(argv[0], argv.slice(1));
     let parsed;
@@ -101,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parsed;
     const command = positionals[0];
     if (values.help || command === 'help' || command === undefined) {
-      process.stdout.write(HELP);
+      await writeOut(process.stdout, HELP);
       return command === undefined && !values.help ? 2 : 0;
     }
     if (command === 'run') {

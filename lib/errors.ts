@@ -2,7 +2,8 @@
 
 export type ErrorCode =
   | 'E_USAGE' | 'E_SOURCE_MISSING' | 'E_SOURCE_UNREADABLE' | 'E_INPUT_UNREADABLE'
-  | 'E_BAD_HEADER' | 'E_BAD_OPTION' | 'E_FX_FILE' | 'E_INVARIANT' | 'E_OUTPUT';
+  | 'E_BAD_HEADER' | 'E_BAD_OPTION' | 'E_FX_FILE' | 'E_INVARIANT' | 'E_OUTPUT'
+  | 'E_LOCKED';
 
 /** C0 and C1 control characters and DEL: a line break, or an escape sequence a terminal would obey. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -26,13 +27,26 @@ export class AudicinError extends Error {
 
 export const isAudicinError = (err: unknown): err is AudicinError => err instanceof AudicinError;
 
+/** Plain words for the system errors a person can act on. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'not a folder',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EFBIG: 'file too large',
+};
+
+/** Codes that say the output device refused bytes, whatever is being copied. */
+export const OUTPUT_FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+
 /** One line for a file-system error on `file`, without Node's stack. */
 export function fileError(code: ErrorCode, file: string, err: unknown): AudicinError {
+  if (err instanceof AudicinError) return err;
   const sys = err as NodeJS.ErrnoException;
-  const why = sys?.code === 'ENOENT' ? 'no such file or folder'
-    : sys?.code === 'EACCES' ? 'permission denied'
-    : sys?.code === 'EISDIR' ? 'is a folder, expected a file'
-    : sys?.code === 'ENOTDIR' ? 'not a folder'
-    : String(sys?.message ?? err);
+  const why = SYSTEM_ERRORS[sys?.code ?? ''] ?? String(sys?.message ?? err);
   return new AudicinError(code, `${file}: ${why}`);
 }

@@ -12,6 +12,7 @@ import { AudicinError, fileError } from './errors.js';
 import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, type GoldTables } from './gold/index.js';
 import { resolveOptions, type Options } from './options.js';
 import { Staging, type FileSink } from './output.js';
+import type { FaultPlan, OutputFs } from './output-fs.js';
 import { checkSourceFile, landSource } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
@@ -25,6 +26,16 @@ export interface RunResult {
   gold: GoldTables;
   /** The folder the lakehouse was written to. */
   out: string;
+  /** One line saying what was repaired from an interrupted run, or null. */
+  repaired: string | null;
+}
+
+/** For tests: the file-system layer of the outputs, and faults for the silver writer thread. */
+export interface PipelineIo {
+  /** Default node:fs. */
+  fs?: OutputFs;
+  /** Default none. */
+  threadFaults?: FaultPlan;
 }
 
 /**
@@ -62,7 +73,7 @@ function sourcePath(inputDir: string, file: string): string {
 }
 
 /** Runs the whole batch pipeline and returns the report and the gold tables. */
-export async function runPipeline(options: Options = {}): Promise<RunResult> {
+export async function runPipeline(options: Options = {}, io: PipelineIo = {}): Promise<RunResult> {
   const opts = resolveOptions(options);
   try {
     if (!statSync(opts.input).isDirectory()) throw new AudicinError('E_INPUT_UNREADABLE', `${opts.input}: not a folder`);
@@ -74,8 +85,10 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     subscriptions: sourcePath(opts.input, opts.files.subscriptions),
     marketing_spend: sourcePath(opts.input, opts.files.marketing_spend),
   };
-  const staging = new Staging(opts.out);
+  const staging = new Staging(opts.out, io.fs);
   let partitions: Promise<PartitionResult[]> | null = null;
+  // The thread writing silver events must be done before its folder goes.
+  let silverWritten: Promise<void> = Promise.resolve();
   try {
     // Each source is landed once and only the landed bytes are read after that, so bronze,
     // manifest, silver and report describe the same bytes even when a source file changes
@@ -103,9 +116,9 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     trace('events merged, bots found');
     // With partitions from threads, silver events are written on a thread too, while gold
     // is aggregated here.
-    let silverWritten: Promise<void> = Promise.resolve();
     if (parts.length > 1) {
-      silverWritten = writeSilverEventsOnThread(staging.reserve('silver/events.ndjson'), events.silver);
+      silverWritten = writeSilverEventsOnThread(staging.reserve('silver/events.ndjson'), events.silver,
+        staging.label('silver/events.ndjson'), io.threadFaults);
       silverWritten.catch(() => undefined); // awaited below
     } else {
       const sink = staging.open('silver/events.ndjson');
@@ -162,9 +175,10 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     trace('silver events written');
     staging.commit();
     trace('committed');
-    return { report, gold: tables, out: opts.out };
+    return { report, gold: tables, out: opts.out, repaired: staging.repaired };
   } catch (err) {
     await partitions?.catch(() => undefined);
+    await silverWritten.catch(() => undefined);
     staging.abort();
     throw err;
   }

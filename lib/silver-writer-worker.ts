@@ -1,13 +1,17 @@
-// Worker-thread entry of the silver events writer (see silver-writer.ts).
+// Worker-thread entry of the silver events writer (see silver-writer.ts). Every failure,
+// a full disk included, goes back to the main thread as a message: the run must fail.
 import { parentPort, workerData } from 'node:worker_threads';
+import { isAudicinError } from './errors.js';
 import { FileSink } from './output.js';
+import { faultyFs, realFs } from './output-fs.js';
 import { writeSilverEvents } from './silver-writer.js';
 
 try {
-  const sink = new FileSink(workerData.path);
+  const fs = workerData.faults === undefined ? realFs : faultyFs(workerData.faults);
+  const sink = new FileSink(workerData.path, fs, workerData.label);
   writeSilverEvents(sink, workerData.job);
   sink.close();
   parentPort!.postMessage({});
 } catch (err) {
-  parentPort!.postMessage({ error: (err as Error).message ?? String(err) });
+  parentPort!.postMessage({ error: { code: isAudicinError(err) ? err.code : undefined, message: (err as Error)?.message ?? String(err) } });
 }

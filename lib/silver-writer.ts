@@ -3,8 +3,9 @@
 // run does it on a thread of its own, so the gold aggregation overlaps with the writing.
 import { Worker } from 'node:worker_threads';
 import { VERSIONS_AFTER_BOT } from './event-table.js';
-import { AudicinError } from './errors.js';
-import { FileSink } from './output.js';
+import { AudicinError, type ErrorCode } from './errors.js';
+import type { FileSink } from './output.js';
+import type { FaultPlan } from './output-fs.js';
 
 /** One partition's winners, as the writer needs them. */
 export interface LinesOf {
@@ -44,23 +45,28 @@ export function writeSilverEvents(sink: FileSink, job: SilverJob): void {
   }
 }
 
-/** Writes the job to `path` on a worker thread, moving (not copying) its buffers there. */
-export function writeSilverEventsOnThread(path: string, job: SilverJob): Promise<void> {
+/**
+ * Writes the job to `path` on a worker thread, moving (not copying) its buffers there.
+ * Errors name `label` (default `path`); `faults` (tests only) makes the thread's file system fail.
+ */
+export function writeSilverEventsOnThread(path: string, job: SilverJob, label = path, faults?: FaultPlan): Promise<void> {
   const moved = new Set<ArrayBuffer>([job.part.buffer, job.index.buffer] as ArrayBuffer[]);
   for (const p of job.parts) {
     for (const a of [p.lines, p.start, p.end, p.botAt, p.versions, p.users, p.botFlags]) moved.add(a.buffer as ArrayBuffer);
   }
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./silver-writer-worker.js', import.meta.url), {
-      workerData: { path, job }, transferList: [...moved],
+      workerData: { path, label, job, faults }, transferList: [...moved],
     });
-    worker.once('message', (msg: { error?: string }) => {
+    // The thread reports how it ended in one message; an AudicinError keeps its code and line.
+    worker.once('message', (msg: { error?: { code?: ErrorCode; message: string } }) => {
       if (msg.error === undefined) resolve();
-      else reject(new AudicinError('E_OUTPUT', `${path}: ${msg.error}`));
+      else if (msg.error.code !== undefined) reject(new AudicinError(msg.error.code, msg.error.message.replace(/^audicin: /, '')));
+      else reject(new Error(`silver writer: ${msg.error.message}`));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`silver writer stopped with exit code ${code}`));
+      reject(new Error(`silver writer stopped with exit code ${code} before reporting`));
     });
   });
 }

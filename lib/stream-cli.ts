@@ -102,15 +102,22 @@ const readerGone = (err: unknown, stdout: NodeJS.WritableStream): boolean => {
     && (stdout as unknown as { destroyed?: boolean }).destroyed === true);
 };
 
-/** Writes `text`, resolving once `out` can take more; false when its reader went away. */
-function write(out: NodeJS.WritableStream, text: string): Promise<boolean> {
+/** A failed write to stdout as one line (a full disk, an I/O error); other errors pass as is. */
+const stdoutError = (err: unknown): unknown =>
+  ((err as NodeJS.ErrnoException)?.syscall === 'write' ? fileError('E_OUTPUT', 'stdout', err) : err);
+
+/**
+ * Writes `text`, resolving once `out` can take more; false when its reader went away.
+ * Any other failure rejects as one line naming `label` (default stdout).
+ */
+export function writeOut(out: NodeJS.WritableStream, text: string, label = 'stdout'): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const settle = (err?: Error | null): void => {
       out.removeListener('error', settle);
       out.removeListener('drain', settle);
       if (err == null) resolve(true);
       else if (readerGone(err, out)) resolve(false);
-      else reject(err);
+      else reject((err as NodeJS.ErrnoException).syscall === 'write' ? fileError('E_OUTPUT', label, err) : err);
     };
     out.on('error', settle);
     if (out.write(text)) settle();
@@ -133,7 +140,7 @@ async function streamCommand(values: Values, io: CommandIo): Promise<number> {
   try {
     await pipeline(io.stdin, transform, io.stdout);
   } catch (err) {
-    if (!readerGone(err, io.stdout)) throw err;
+    if (!readerGone(err, io.stdout)) throw stdoutError(err);
     gone = true;
   } finally {
     if (file !== null) {
@@ -155,7 +162,7 @@ async function goldCommand(values: Values, io: CommandIo): Promise<number> {
     if (rejected.length === 0) return;
     const text = rejected.join('');
     rejected = [];
-    await write(target, text);
+    await writeOut(target, text, values.rejects ?? 'stderr');
   };
   try {
     const gold = createGoldStream(options, onReject);
@@ -170,7 +177,7 @@ async function goldCommand(values: Values, io: CommandIo): Promise<number> {
     }
     const tables = gold.finish({ subscriptions: subs?.rows, marketing: marketing?.rows });
     await flushRejects();
-    const delivered = await write(io.stdout, goldLines(tables));
+    const delivered = await writeOut(io.stdout, goldLines(tables));
     if (delivered && (values.verbose || io.stderr.isTTY)) {
       const parts = [eventsLine(gold.engine.info)];
       if (subs !== null) parts.push(sourceLine('subscriptions', subs.info));
@@ -195,7 +202,7 @@ export async function streamMain(command: 'stream' | 'gold', args: string[], io:
     throw new AudicinError('E_USAGE', `${command}: ${(err as Error).message} (see audicin ${command} --help)`);
   }
   if (values.help) {
-    io.stdout.write(STREAM_HELP);
+    await writeOut(io.stdout, STREAM_HELP);
     return 0;
   }
   return command === 'gold' ? goldCommand(values, io) : streamCommand(values, io);

@@ -2,9 +2,11 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lakehouseHome } from '../lib/output.js';
 
 const made: string[] = [];
-process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// A folder used as --out becomes a link into a hidden sibling folder: both go.
+process.on('exit', () => made.forEach((dir) => [dir, lakehouseHome(dir)].forEach((d) => rmSync(d, { recursive: true, force: true }))));
 
 /** A new temporary folder, removed when the test process exits. */
 export function tempDir(prefix = 'audicin-'): string {

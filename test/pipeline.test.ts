@@ -4,6 +4,8 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../lib/pipeline.js';
 import { isAudicinError } from '../lib/errors.js';
+import { lakehouseHome } from '../lib/output.js';
+import { faultyFs } from '../lib/output-fs.js';
 import { ndjson, readNdjson, snapshot, tempDir, writeInput } from './helpers.js';
 
 const pageViews = (user: string, start: string, n: number, stepMs: number) =>
@@ -138,6 +140,26 @@ test('a run that fails part-way leaves the previous outputs intact', async () =>
   const out = tempDir();
   await runPipeline({ input, out });
   const before = snapshot(out);
+  // Fails while writing, after most files are staged: only abort() in the error path keeps
+  // the old lakehouse (commit() there would switch to the half-written one).
+  const other = writeInput({ events: EVENTS });
+  const recorder = faultyFs({});
+  await runPipeline({ input: other, out: tempDir() }, { fs: recorder });
+  const writes = recorder.calls.get('writeSync')!;
+  assert.ok(writes >= 10, `${writes} writes`);
+  for (const at of [Math.ceil(writes / 2), writes]) {
+    try {
+      await runPipeline({ input: other, out }, { fs: faultyFs({ fail: { call: 'writeSync', at, code: 'ENOSPC' } }) });
+      assert.unreachable('should fail');
+    } catch (err) {
+      assert.ok(isAudicinError(err), String(err));
+      assert.is(err.code, 'E_OUTPUT');
+      assert.match(err.message, / no space left on device$/);
+    }
+    assert.equal(snapshot(out), before);
+    assert.equal(readdirSync(lakehouseHome(out)).filter((n) => !n.startsWith('gen-')), []);
+  }
+  // Missing a source fails before anything is staged.
   const broken = writeInput({ events: EVENTS });
   rmSync(join(broken, 'marketing_spend.csv'));
   try {
@@ -149,7 +171,6 @@ test('a run that fails part-way leaves the previous outputs intact', async () =>
     assert.match(err.message, /marketing_spend\.csv: no such file or folder$/);
   }
   assert.equal(snapshot(out), before);
-  assert.equal(readdirSync(out).filter((n) => n.startsWith('.staging')), []);
 });
 
 test('unusable input folder: one-line error naming it', async () => {
