@@ -136,6 +136,7 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
         marketing_spend: sortedReasons(marketing.info),
       },
       bots: events.bots,
+      bot_peaks: events.botPeaks,
       gold: Object.fromEntries(GOLD_TABLES.map(({ name }) => [name, tables[name].length])),
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
