@@ -13,6 +13,7 @@ import { resolveOptions, type Options } from './options.js';
 import { Staging, type FileSink } from './output.js';
 import { checkSourceFile, landSource } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
+import { QuarantineSamples, reportHtml } from './report-html/index.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
 import { marketingLine, subscriptionLine } from './silver.js';
 import { writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
@@ -37,11 +38,14 @@ function writeSuperseded<T extends Version>(staging: Staging, source: SourceName
 }
 
 /** Reads a side source, its rejects to `quarantine/<source>.ndjson` and its bytes to bronze. */
-async function side<T>(staging: Staging, source: SourceName, file: string,
+async function side<T>(staging: Staging, samples: QuarantineSamples, source: SourceName, file: string,
   read: (onReject: (row: QuarantineRow) => void, bronze: FileSink) => Promise<T>): Promise<T> {
   const quarantine = staging.open(`quarantine/${source}.ndjson`);
   const bronze = staging.open(`bronze/${file}`);
-  const got = await read((row) => quarantine.write(JSON.stringify(row) + '\n'), bronze);
+  const got = await read((row) => {
+    quarantine.write(JSON.stringify(row) + '\n');
+    samples.add(source, row);
+  }, bronze);
   quarantine.close();
   bronze.close();
   return got;
@@ -68,6 +72,7 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     marketing_spend: sourcePath(opts.input, opts.files.marketing_spend),
   };
   const staging = new Staging(opts.out);
+  const samples = new QuarantineSamples();
   // Event partitions run on worker threads while this thread lands bronze and reads the
   // two small sources.
   const partitions = processEvents(paths.events, opts);
@@ -77,15 +82,16 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     const [eventsLanded] = await Promise.all([landSource(paths.events, null, () => undefined),
       staging.copyIn(`bronze/${opts.files.events}`, paths.events)]);
     trace('events landed in bronze');
-    const subs = await side(staging, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
+    const subs = await side(staging, samples, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
       readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
-    const marketing = await side(staging, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
+    const marketing = await side(staging, samples, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
       readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
     trace('subscriptions and marketing read');
 
     const sinks = { quarantine: staging.open('quarantine/events.ndjson'), superseded: staging.open('superseded/events.ndjson') };
     const parts = await partitions;
     trace('event partitions done');
+    for (const p of parts) samples.addLines('events', p.quarantine);
     const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
     Object.values(sinks).forEach((sink) => sink.close());
     trace('events merged, bots found');
@@ -147,6 +153,8 @@ export async function runPipeline(options: Options = {}): Promise<RunResult> {
     ];
     staging.writeFile('bronze/manifest.json', JSON.stringify({ files: manifest }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
+    staging.writeFile('report.html', await reportHtml(report, tables, samples.groupsInOrder()));
+    trace('report.html drawn');
     await silverWritten;
     trace('silver events written');
     staging.commit();
