@@ -39,7 +39,8 @@ export function escapeRaw(text: string): string {
     String.fromCharCode(c === '\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number): string => COUNT.format(n);
 const SOURCES: readonly SourceName[] = ['events', 'subscriptions', 'marketing_spend'];
 const quarantinedOf = (report: Report, source: SourceName): number =>
   Object.values(report.sources[source].quarantined).reduce((sum, n) => sum + (n ?? 0), 0);
@@ -84,7 +85,7 @@ function card(id: string, value: number, label: string): string {
 }
 
 function chartFigure({ chart, svg, error }: PageChart): string {
-  const body = svg !== null ? `<div class="svg">${svg}</div>`
+  const body = svg !== null ? `<div class="svg" role="img" aria-label="${escapeHtml(`${chart.title}. ${chart.caption}`)}">${svg}</div>`
     : error !== null ? `<p class="failed">This chart could not be drawn: ${escapeHtml(error)}</p>`
     : '<p class="empty">No rows in this table for this run.</p>';
   const note = chart.note === null ? '' : `<p class="note">${escapeHtml(chart.note)}</p>`;

@@ -31,10 +31,10 @@ export function scopeIds(svg: string, prefix: string): string {
     if (name === undefined) names.set(id, (name = `${prefix}-${names.size + 1}`));
     return name;
   };
-  return svg.replace(/<[^>]*>/g, (tag) => tag
+  return svg.replace(/<[^>]*>/g, (tag) => (!tag.includes(' id="') && !tag.includes('#') ? tag : tag
     .replace(/ id="([^"]*)"/g, (_, id: string) => ` id="${rename(id)}"`)
     .replace(/url\(#([^)"]*)\)/g, (_, id: string) => `url(#${rename(id)})`)
-    .replace(/ (xlink:)?href="#([^"]*)"/g, (_, x: string | undefined, id: string) => ` ${x ?? ''}href="#${rename(id)}"`));
+    .replace(/ (xlink:)?href="#([^"]*)"/g, (_, x: string | undefined, id: string) => ` ${x ?? ''}href="#${rename(id)}"`)));
 }
 
 /** Draws `spec` as SVG text, its ids under `idPrefix`. */
