@@ -114,6 +114,23 @@ test('the same chart drawn twice in one process gives the same SVG (Vega\'s grad
   assert.is(second, first);
 });
 
+test('day axes do not move with the host\'s time zone', async () => {
+  const before = process.env.TZ;
+  const drawn: string[] = [];
+  try {
+    for (const zone of ['UTC', 'America/Los_Angeles', 'Asia/Tokyo']) {
+      process.env.TZ = zone; // Node applies a new TZ to Date at once
+      drawn.push((await renderSvg(dauChart(GOLD).spec, 'd')).svg);
+    }
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+  assert.ok(drawn[0].includes('>Jan 5</text>'), 'the first day is labelled as itself');
+  assert.is(drawn[1], drawn[0]);
+  assert.is(drawn[2], drawn[0]);
+});
+
 test('escaping: markup characters, and control characters shown as pictures', () => {
   assert.is(escapeHtml(`<script>"a" & 'b'</script>`), '&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;');
   assert.is(escapeRaw('a\u0000b\u001bc\td\ne\u007f<'), 'a\u2400b\u241bc\td\ne\u2421&lt;');
