@@ -98,3 +98,37 @@ export class OrderedBotFinder {
     else this.ring[slot] = ts;
   }
 }
+
+/**
+ * Each user's peak: the most of their events inside one window (t_j − t_i < windowMs), for
+ * events fed in time order. Only the times the current window still holds are kept, so
+ * memory follows the peak, not the user's whole history. Fed bots only, it tells how far
+ * past the threshold each one went.
+ */
+export class WindowPeaks<K = string | number> {
+  private readonly windowMs: number;
+  private readonly users = new Map<K, { times: number[]; head: number; peak: number }>();
+
+  constructor(windowMs: number) {
+    this.windowMs = windowMs;
+  }
+
+  /** Counts one event; times must not go backwards. */
+  add(user: K, ts: number): void {
+    let u = this.users.get(user);
+    if (u === undefined) this.users.set(user, (u = { times: [], head: 0, peak: 0 }));
+    while (u.head < u.times.length && ts - u.times[u.head] >= this.windowMs) u.head++;
+    // Drop the consumed front now and then, so the array stays as long as the window.
+    if (u.head > 1024 && u.head * 2 > u.times.length) {
+      u.times.splice(0, u.head);
+      u.head = 0;
+    }
+    u.times.push(ts);
+    u.peak = Math.max(u.peak, u.times.length - u.head);
+  }
+
+  /** The user's peak so far; 0 for a user never seen. */
+  peak(user: K): number {
+    return this.users.get(user)?.peak ?? 0;
+  }
+}

@@ -99,6 +99,7 @@ async function run(values: Values): Promise<void> {
     'daily_revenue_net (first rows):',
     ...gold.daily_revenue_net.slice(0, 5).map((r) => `  ${r.date}  gross=${r.gross_revenue_usd}  refunds=${r.refunds_usd}  net=${r.net_revenue_usd}`),
     '',
+    `Report with charts: ${resolve(out, 'report.html')} (open it in a browser)`,
     `Full tables: ${resolve(out, 'gold')}/<table>.csv and .ndjson; silver in ${resolve(out, 'silver')}, rejects in ${resolve(out, 'quarantine')}, counts in ${resolve(out, 'report.json')}`,
   ];
   // The lakehouse is already in place: a reader that goes away (`| head -3`) is no error.

@@ -1,7 +1,7 @@
 // Merges the event partitions of a batch run: counters and gold state add up, quarantine
 // and superseded rows interleave by pos, and winners interleave by (event_ts, event_id).
 // Bots are found on that time-ordered sequence, then silver is written with the flag set.
-import { BotCounter, OrderedBotFinder } from './bots.js';
+import { BotCounter, OrderedBotFinder, WindowPeaks } from './bots.js';
 import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
@@ -15,6 +15,8 @@ export interface MergedEvents {
   info: SourceReport;
   /** Bot user ids, sorted. */
   bots: string[];
+  /** Each bot's peak: the most of its events inside one bot window, by user id in `bots` order. */
+  botPeaks: Record<string, number>;
   /** What silver/events.ndjson is to hold, for silver-writer.ts. */
   silver: SilverJob;
   /**
@@ -64,10 +66,10 @@ const RING_BYTES = 256 << 20;
 
 /**
  * The bots among the merged winners (SPEC 4): for each partition, a flag per local user
- * number, and the bots' ids, sorted.
+ * number, the bots' ids, sorted, and each bot's peak count in one window.
  */
 function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array, threshold: number,
-  windowMs: number): { flags: Uint8Array[]; names: string[] } {
+  windowMs: number): { flags: Uint8Array[]; names: string[]; peaks: Record<string, number> } {
   // One number per user across partitions.
   const numbers = new Map<string, number>();
   const global = parts.map((p) => Int32Array.from(p.winners.userNames, (name) => {
@@ -94,7 +96,16 @@ function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array
     for (const name of counter.bots()) isBotGlobal[numbers.get(name)!] = 1;
   }
   const names = [...numbers.keys()].filter((_, n) => isBotGlobal[n] === 1).sort();
-  return { flags: global.map((g) => Uint8Array.from(g, (n) => isBotGlobal[n])), names };
+  // A second pass, over bots only: their peaks are known only once every event is seen.
+  const peaks = new WindowPeaks<number>(windowMs);
+  for (let k = 0; names.length > 0 && k < part.length; k++) {
+    const w = parts[part[k]].winners, i = index[k], n = global[part[k]][w.users[i]];
+    if (isBotGlobal[n] === 1) peaks.add(n, w.ts[i]);
+  }
+  return {
+    flags: global.map((g) => Uint8Array.from(g, (n) => isBotGlobal[n])), names,
+    peaks: Object.fromEntries(names.map((name) => [name, peaks.peak(numbers.get(name)!)])),
+  };
 }
 
 /**
@@ -129,5 +140,5 @@ export function mergeEventPartitions(parts: PartitionResult[], sinks: { quaranti
     const states = parts.map((p) => ('dayUser' in p.gold ? unpackGold(p.gold) : p.gold));
     return states.slice(1).reduce((acc, s) => mergeGold(acc, s), states[0]);
   };
-  return { info, bots, silver, gold };
+  return { info, bots, botPeaks: isBot.peaks, silver, gold };
 }

@@ -15,6 +15,7 @@ import { Staging, type FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
 import { checkSourceFile, landSource } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
+import { QuarantineSamples, reportHtml } from './report-html/index.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
 import { marketingLine, subscriptionLine } from './silver.js';
 import { writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
@@ -55,11 +56,14 @@ function writeSuperseded<T extends Version>(staging: Staging, source: SourceName
 }
 
 /** Reads a side source, its rejects to `quarantine/<source>.ndjson` and its bytes to bronze. */
-async function side<T>(staging: Staging, source: SourceName, file: string,
+async function side<T>(staging: Staging, samples: QuarantineSamples, source: SourceName, file: string,
   read: (onReject: (row: QuarantineRow) => void, bronze: FileSink) => Promise<T>): Promise<T> {
   const quarantine = staging.open(`quarantine/${source}.ndjson`);
   const bronze = staging.open(`bronze/${file}`);
-  const got = await read((row) => quarantine.write(JSON.stringify(row) + '\n'), bronze);
+  const got = await read((row) => {
+    quarantine.write(JSON.stringify(row) + '\n');
+    samples.add(source, row);
+  }, bronze);
   quarantine.close();
   bronze.close();
   return got;
@@ -89,6 +93,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
   let partitions: Promise<PartitionResult[]> | null = null;
   // The thread writing silver events must be done before its folder goes.
   let silverWritten: Promise<void> = Promise.resolve();
+  const samples = new QuarantineSamples();
   try {
     // Each source is landed once and only the landed bytes are read after that, so bronze,
     // manifest, silver and report describe the same bytes even when a source file changes
@@ -102,15 +107,16 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
     const eventsLanded = await landSource(landedEvents, null, () => undefined);
     trace('events hashed');
-    const subs = await side(staging, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
+    const subs = await side(staging, samples, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
       readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
-    const marketing = await side(staging, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
+    const marketing = await side(staging, samples, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
       readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
     trace('subscriptions and marketing read');
 
     const sinks = { quarantine: staging.open('quarantine/events.ndjson'), superseded: staging.open('superseded/events.ndjson') };
     const parts = await partitions;
     trace('event partitions done');
+    for (const p of parts) samples.addLines('events', p.quarantine);
     const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
     Object.values(sinks).forEach((sink) => sink.close());
     trace('events merged, bots found');
@@ -161,6 +167,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
         marketing_spend: sortedReasons(marketing.info),
       },
       bots: events.bots,
+      bot_peaks: events.botPeaks,
       gold: Object.fromEntries(GOLD_TABLES.map(({ name }) => [name, tables[name].length])),
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
@@ -171,6 +178,8 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     ];
     staging.writeFile('bronze/manifest.json', JSON.stringify({ files: manifest }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
+    staging.writeFile('report.html', await reportHtml(report, tables, samples.groupsInOrder()));
+    trace('report.html drawn');
     await silverWritten;
     trace('silver events written');
     staging.commit();

@@ -8,6 +8,8 @@ export interface Report {
   sources: Record<SourceName, SourceReport>;
   /** Bot user ids, sorted. */
   bots: string[];
+  /** Each bot's peak: the most of its events inside one bot window (events per second at the default window). */
+  bot_peaks: Record<string, number>;
   /** Rows per gold table. */
   gold: Record<string, number>;
   options: { timezone: string; bot_threshold: number; bot_window_ms: number; fx: Record<string, number> };

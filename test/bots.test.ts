@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BotCounter, OrderedBotFinder } from '../lib/bots.js';
+import { BotCounter, OrderedBotFinder, WindowPeaks } from '../lib/bots.js';
 
 /** Feeds times in order, evicting as the batch run does, and says whether the user is a bot. */
 function isBot(times: number[], threshold = 20, windowMs = 1000): boolean {
@@ -12,7 +12,7 @@ function isBot(times: number[], threshold = 20, windowMs = 1000): boolean {
   return c.isBot('u');
 }
 
-const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T = number>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 test('21 events inside one second make a bot', () => {
   assert.ok(isBot(range(21, (i) => 1000 + i * 49))); // last − first = 980 ms
@@ -64,6 +64,50 @@ test('OrderedBotFinder (batch) finds exactly the bots BotCounter finds, on rando
     const fromFinder = [...finder.isBot].flatMap((b, u) => (b === 1 ? [String(u)] : [])).sort();
     assert.equal(fromFinder, counter.bots(), `round ${round}`);
     if (round === 0) assert.ok(fromFinder.length > 0 && fromFinder.length < users);
+  }
+});
+
+/** Most events inside one window, by trying every event as the window's first (O(n²)). */
+function bruteForcePeak(times: number[], windowMs: number): number {
+  let best = 0;
+  for (const a of times) best = Math.max(best, times.filter((b) => b >= a && b - a < windowMs).length);
+  return best;
+}
+
+test('WindowPeaks: the most events inside one window, by hand', () => {
+  const peaks = new WindowPeaks(1000);
+  // a: 21 events 49 ms apart (980 ms in all), then 3 more 1 s later; b: one event; c: 25 events at one instant.
+  const feed: [string, number][] = [...range(21, (i): [string, number] => ['a', 1000 + i * 49]), ['b', 1500],
+    ...range(25, (): [string, number] => ['c', 2500]), ...range(3, (i): [string, number] => ['a', 3000 + i])];
+  for (const [user, ts] of feed.sort((x, y) => x[1] - y[1])) peaks.add(user, ts);
+  assert.is(peaks.peak('a'), 21);
+  assert.is(peaks.peak('b'), 1);
+  assert.is(peaks.peak('c'), 25);
+  assert.is(peaks.peak('nobody'), 0);
+  // Exactly 1000 ms apart is outside one window (t_j − t_i < windowMs).
+  const edge = new WindowPeaks(1000);
+  for (const t of [0, 500, 1000, 1000]) edge.add('u', t);
+  assert.is(edge.peak('u'), 3);
+});
+
+test('WindowPeaks equals a brute-force count on random bursts', () => {
+  let x = 7;
+  const rand = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 30; round++) {
+    const windowMs = 100 + Math.floor(rand() * 2000);
+    const byUser: number[][] = range(5, () => []);
+    const events: [number, number][] = [];
+    for (let u = 0; u < byUser.length; u++) {
+      let t = Math.floor(rand() * 10_000);
+      for (let i = Math.floor(rand() * 80); i > 0; i--) events.push([u, (t += Math.floor(rand() * windowMs / 8))]);
+    }
+    events.sort((a, b) => a[1] - b[1]);
+    const peaks = new WindowPeaks(windowMs);
+    for (const [u, t] of events) {
+      peaks.add(u, t);
+      byUser[u].push(t);
+    }
+    for (let u = 0; u < byUser.length; u++) assert.is(peaks.peak(u), bruteForcePeak(byUser[u], windowMs), `round ${round}, user ${u}`);
   }
 });
 

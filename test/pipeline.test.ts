@@ -59,6 +59,8 @@ test('hand-built input: exact counts per source and reason', async () => {
     quarantined: { invalid_date: 1, invalid_spend: 1, malformed_row: 1, missing_channel: 1, negative_spend: 1 },
   });
   assert.equal(report.bots, ['b1']);
+  // b1's 21 page views sit 40 ms apart (800 ms in all); its signup is days earlier.
+  assert.equal(report.bot_peaks, { b1: 21 });
   assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).sources, report.sources);
 });
 

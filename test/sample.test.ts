@@ -28,6 +28,14 @@ function readSilver(out: string) {
   return { events, subs, marketing, bots: new Set(events.filter((e) => e.is_bot).map((e) => e.user_id)) };
 }
 
+/** Each bot's most events inside one window, by trying every event of theirs as the window's first. */
+function bruteForcePeaks(events: SilverEvent[], bots: string[], windowMs: number): Record<string, number> {
+  return Object.fromEntries(bots.map((user) => {
+    const times = events.filter((e) => e.user_id === user).map((e) => e.ts);
+    return [user, Math.max(...times.map((a) => times.filter((b) => b >= a && b - a < windowMs).length))];
+  }));
+}
+
 test('sample: every count per source and reason, and the bots, as planted', async () => {
   const { report } = await runPipeline({ out: tempDir() });
   for (const name of ['events', 'subscriptions', 'marketing_spend'] as const) {
@@ -35,7 +43,17 @@ test('sample: every count per source and reason, and the bots, as planted', asyn
     assert.equal(counts, expected.sources[name], name);
   }
   assert.equal(report.bots, expected.bots);
+  assert.equal(Object.keys(report.bot_peaks), expected.bots);
   for (const user of expected.near_misses) assert.not.ok(report.bots.includes(user), user);
+});
+
+test('sample: each bot\'s peak in one window equals a brute-force count over silver', async () => {
+  const out = tempDir();
+  const { report } = await runPipeline({ out });
+  const peaks = bruteForcePeaks(readSilver(out).events, report.bots, 1000);
+  assert.equal(report.bot_peaks, peaks);
+  assert.ok(Object.values(peaks).every((n) => n > 20));
+  assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).bot_peaks, peaks);
 });
 
 test('sample: every duplicated key is won by the planted version', async () => {
@@ -76,6 +94,7 @@ test('a generated 30k-event month, shuffled: counts, bots and winners as planted
       assert.equal(counts, planted.sources[name], `${name}, ${workers} thread(s)`);
     }
     assert.equal(report.bots, planted.bots);
+    assert.equal(report.bot_peaks, bruteForcePeaks(readSilver(out).events, report.bots, 1000), `peaks, ${workers} thread(s)`);
     const pos = new Map(readSilver(out).events.map((e) => [e.event_id, e.pos]));
     for (const [id, want] of Object.entries(planted.winners.events)) assert.is(pos.get(id), want, id);
   }
