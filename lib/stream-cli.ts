@@ -32,6 +32,8 @@ Options of stream and gold:
   --bot-threshold N      more than N events in one window make a bot (default: 20)
   --bot-window-ms N      the bot window in milliseconds (default: 1000)
   --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
+  --now TIMESTAMP        the clock: later events by more than a day are implausible_timestamp
+                         (default: the wall clock)
   --verbose              a one-line count summary on stderr (always when stderr is a terminal)
 Options of gold only:
   --subscriptions FILE   subscriptions (JSON array or NDJSON), read as the batch run does
@@ -48,6 +50,7 @@ const STREAM_OPTIONS = {
   'bot-threshold': { type: 'string' },
   'bot-window-ms': { type: 'string' },
   'max-line-bytes': { type: 'string' },
+  now: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -82,6 +85,7 @@ async function streamOptions(values: Values): Promise<StreamOptions> {
     botThreshold: wholeNumber(values, 'bot-threshold'),
     botWindowMs: wholeNumber(values, 'bot-window-ms'),
     maxLineBytes: wholeNumber(values, 'max-line-bytes'),
+    now: values.now,
   };
 }
 

@@ -110,10 +110,10 @@ class StreamCore implements StreamEngine {
     this.calendar = makeCalendar(options.timezone);
     this.counter = new BotCounter(options.botThreshold, options.botWindowMs);
     this.info = { ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 };
-    const { source, fx } = options;
+    const { source, fx, now } = options;
     this.splitter = new LineSplitter(jsonRecords({
       record: (value, pos, raw) => {
-        const result = validateEvent(value, source, pos, fx);
+        const result = validateEvent(value, source, pos, fx, now);
         if ('reason' in result) return this.reject(pos, result.reason, result.detail, raw.toString('utf8'));
         this.offer(result, raw);
       },
