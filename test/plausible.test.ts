@@ -79,14 +79,17 @@ const EVENTS = [
   { event_id: 'b', user_id: 'u2', event_type: 'login', timestamp: '2026-02-01T11:00:00Z' },
 ];
 
-test('a batch run quarantines implausible events; gold never sees them', async () => {
-  const out = join(tempDir(), 'lake');
-  const { report, gold } = await runPipeline({ input: writeInput({ events: ndjson(EVENTS) }), out, now: NOW });
-  assert.equal(report.sources.events.quarantined, { implausible_timestamp: 3 });
-  assert.equal(readNdjson(join(out, 'quarantine/events.ndjson')).map((r) => [r.pos, r.reason]),
-    [[2, 'implausible_timestamp'], [3, 'implausible_timestamp'], [4, 'implausible_timestamp']]);
-  assert.equal(gold.daily_active_users, [{ date: '2026-02-01', dau: 2 }, { date: '2026-03-02', dau: 1 }]);
-  assert.not.ok(JSON.stringify(report).includes('2026-03-01'), 'the clock is not written to report.json');
+test('a batch run quarantines implausible events, on 1 and 2 threads; gold never sees them', async () => {
+  const input = writeInput({ events: ndjson(EVENTS) });
+  for (const workers of [1, 2]) {
+    const out = join(tempDir(), 'lake');
+    const { report, gold } = await runPipeline({ input, out, now: NOW, workers });
+    assert.equal(report.sources.events.quarantined, { implausible_timestamp: 3 });
+    assert.equal(readNdjson(join(out, 'quarantine/events.ndjson')).map((r) => [r.pos, r.reason]),
+      [[2, 'implausible_timestamp'], [3, 'implausible_timestamp'], [4, 'implausible_timestamp']]);
+    assert.equal(gold.daily_active_users, [{ date: '2026-02-01', dau: 2 }, { date: '2026-03-02', dau: 1 }]);
+    assert.not.ok(JSON.stringify(report).includes('2026-03-01'), 'the clock is not written to report.json');
+  }
 });
 
 test('run --now pins the clock; an unreadable --now is one line, exit 1', () => {
