@@ -36,7 +36,7 @@ Options of stream and gold:
   --bot-window-ms N      the bot window in milliseconds (default: 1000)
   --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
   --now TIMESTAMP        the clock: later events by more than a day are implausible_timestamp
-                         (default: the wall clock)
+                         (default: the wall clock as the input arrives)
   --verbose              a one-line count summary on stderr (always when stderr is a terminal)
 Options of gold only:
   --subscriptions FILE   subscriptions (JSON array or NDJSON), read as the batch run does

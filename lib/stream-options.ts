@@ -24,13 +24,15 @@ export interface StreamOptions {
   /** Longest accepted line in bytes. Default 1 MiB. */
   maxLineBytes?: number;
   /**
-   * The stream's clock (a SPEC 1.2 timestamp, epoch seconds or ms): events more than one day
-   * after it are `implausible_timestamp`. Default: the wall clock when the engine is created.
+   * The stream's clock pinned (a SPEC 1.2 timestamp, epoch seconds or ms): events more than
+   * one day after it are `implausible_timestamp`. Default: the wall clock as each chunk is pushed,
+   * so a stream that runs for days keeps accepting its current events.
    */
   now?: number | string;
 }
 
-export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'now'>> & { now: number };
+/** Resolved stream options: `now` is the pinned clock in UTC ms, or null for the wall clock at each chunk. */
+export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'now'>> & { now: number | null };
 
 /** Validates and fills in defaults, sharing the batch run's rules for the common options. */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
@@ -52,7 +54,7 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
     botThreshold: base.botThreshold,
     botWindowMs: base.botWindowMs,
     maxLineBytes: base.maxLineBytes,
-    now: base.now,
+    now: options.now === undefined ? null : base.now,
   };
 }
 

@@ -137,4 +137,24 @@ test('stream: an event dated 2126 never moves the watermark, so the events after
   assert.is(engine.info.quarantined.late_event, undefined);
 });
 
+test('stream without now: the clock is the wall clock as each chunk arrives, so a long feed stays plausible', () => {
+  assert.is(resolveStreamOptions({}).now, null);
+  const real = Date.now;
+  let wall = Date.parse('2026-02-01T00:00:00Z');
+  Date.now = () => wall;
+  try {
+    const rejects: QuarantineRow[] = [];
+    const engine = createStreamEngine({}, { event: () => undefined, reject: (r) => rejects.push(r) });
+    const line = (id: string) => ndjson([{ event_id: id, user_id: 'u1', event_type: 'login', timestamp: '2026-02-03T00:00:00Z' }]);
+    engine.push(line('early')); // two days ahead of the wall clock
+    wall = Date.parse('2026-02-04T00:00:00Z'); // three days into the feed
+    engine.push(line('later'));
+    engine.end();
+    assert.equal(rejects.map((r) => [r.pos, r.reason]), [[1, 'implausible_timestamp']]);
+    assert.is(engine.info.silver, 1);
+  } finally {
+    Date.now = real;
+  }
+});
+
 test.run();
