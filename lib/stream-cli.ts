@@ -137,17 +137,17 @@ interface Interruption {
 
 function interruption(): Interruption {
   let got: NodeJS.Signals | null = null;
+  let resolve!: (s: NodeJS.Signals) => void;
+  const signal = new Promise<NodeJS.Signals>((r) => { resolve = r; });
+  const release = (): void => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
   const on = (s: NodeJS.Signals): void => {
     got = s;
     release();
     resolve(s);
   };
-  const release = (): void => {
-    process.off('SIGINT', on);
-    process.off('SIGTERM', on);
-  };
-  let resolve!: (s: NodeJS.Signals) => void;
-  const signal = new Promise<NodeJS.Signals>((r) => { resolve = r; });
   process.once('SIGINT', on);
   process.once('SIGTERM', on);
   return { signal, received: () => got, release };
