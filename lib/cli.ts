@@ -30,6 +30,8 @@ Options of run:
   --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
   --workers N            threads sharing the events file (default: every core for
                          files of 16 MiB and more, else 1)
+  --now TIMESTAMP        the run's clock: events more than a day after it (or before
+                         2000) are implausible_timestamp (default: the wall clock)
 
 ${STREAM_HELP}`;
 
@@ -42,6 +44,7 @@ const OPTIONS = {
   'bot-window-ms': { type: 'string' },
   'max-line-bytes': { type: 'string' },
   workers: { type: 'string' },
+  now: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,6 +64,7 @@ async function commonOptions(values: Values): Promise<Options> {
     botWindowMs: num(values, 'bot-window-ms'),
     maxLineBytes: num(values, 'max-line-bytes'),
     workers: num(values, 'workers'),
+    now: values.now,
   };
 }
 

@@ -132,7 +132,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       }
       parsed ??= parseJsonLine(bytes);
       if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
-      const result = validateEvent(parsed.value, file, pos, opts.fx);
+      const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
       if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
       info.records++;
       table.offer(result, eventLine(result, cal));

@@ -3,15 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { isValidZone } from './calendar.js';
 import { AudicinError } from './errors.js';
 import { DEFAULT_FX } from './fx.js';
+import { parseTimestamp } from './time.js';
 import type { ResolvedOptions } from './types.js';
 
 /** What a library user or the CLI may set; every field has a default. */
-export type Options = Partial<Omit<ResolvedOptions, 'files'>> & { files?: Partial<ResolvedOptions['files']> };
+export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now'>> & {
+  files?: Partial<ResolvedOptions['files']>;
+  /** The run's clock: a SPEC 1.2 timestamp, epoch seconds or ms (a number, or its text). Default: the wall clock. */
+  now?: number | string;
+};
 
 /** The committed sample of this package. */
 export const SAMPLE_INPUT = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
 
-export const DEFAULTS: Readonly<ResolvedOptions> = Object.freeze({
+/** Every default but `now`, which is the wall clock at resolution. */
+export const DEFAULTS: Readonly<Omit<ResolvedOptions, 'now'>> = Object.freeze({
   input: SAMPLE_INPUT,
   out: 'lakehouse',
   files: { events: 'events.ndjson', subscriptions: 'subscriptions.json', marketing_spend: 'marketing_spend.csv' },
@@ -49,6 +55,20 @@ function workerCount(value: number): number {
   return value;
 }
 
+/**
+ * The run's clock in UTC ms: `now` as a SPEC 1.2 timestamp, or epoch seconds or ms (a plain
+ * number given as text counts as a number: the command line has only text); the wall clock when absent.
+ */
+export function resolveNow(now: number | string | undefined): number {
+  if (now === undefined) return Date.now();
+  const value = typeof now === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(now) ? Number(now) : now;
+  const ms = parseTimestamp(value);
+  if (Number.isNaN(ms)) {
+    throw new AudicinError('E_BAD_OPTION', `now: expected a timestamp like 2026-11-30T12:00:00Z or epoch seconds or ms, got '${now}'`);
+  }
+  return ms;
+}
+
 export function resolveOptions(options: Options = {}): ResolvedOptions {
   const timezone = options.timezone ?? DEFAULTS.timezone;
   if (!isValidZone(timezone)) {
@@ -65,5 +85,6 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
     workers: options.workers === undefined || options.workers === 0 ? 0 : workerCount(options.workers),
+    now: resolveNow(options.now),
   };
 }

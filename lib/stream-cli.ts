@@ -1,8 +1,11 @@
 // The `stream` and `gold` commands: Unix filters over stdin. Options are parsed and
 // normalised here; cli.ts only dispatches. A reader that goes away (`| head -5`) ends the
-// command quietly with exit code 0; every other failure is one line on stderr.
+// command quietly with exit code 0; every other failure is one line on stderr. SIGINT and
+// SIGTERM end the input as its end would: `stream` flushes every row pending in its window,
+// `gold` writes its tables over what was read; then the exit code is 130 or 143.
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants } from 'node:os';
 import { finished, pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { AudicinError, fileError } from './errors.js';
@@ -32,6 +35,8 @@ Options of stream and gold:
   --bot-threshold N      more than N events in one window make a bot (default: 20)
   --bot-window-ms N      the bot window in milliseconds (default: 1000)
   --max-line-bytes N     longer lines are quarantined as line_too_long (default: 1048576)
+  --now TIMESTAMP        the clock: later events by more than a day are implausible_timestamp
+                         (default: the wall clock as the input arrives)
   --verbose              a one-line count summary on stderr (always when stderr is a terminal)
 Options of gold only:
   --subscriptions FILE   subscriptions (JSON array or NDJSON), read as the batch run does
@@ -48,6 +53,7 @@ const STREAM_OPTIONS = {
   'bot-threshold': { type: 'string' },
   'bot-window-ms': { type: 'string' },
   'max-line-bytes': { type: 'string' },
+  now: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -82,6 +88,7 @@ async function streamOptions(values: Values): Promise<StreamOptions> {
     botThreshold: wholeNumber(values, 'bot-threshold'),
     botWindowMs: wholeNumber(values, 'bot-window-ms'),
     maxLineBytes: wholeNumber(values, 'max-line-bytes'),
+    now: values.now,
   };
 }
 
@@ -125,6 +132,62 @@ export function writeOut(out: NodeJS.WritableStream, text: string, label = 'stdo
   });
 }
 
+/** The first SIGINT or SIGTERM while a command runs; a second one kills as usual (the handlers are gone by then). */
+interface Interruption {
+  /** Resolves with the signal; never when none comes. */
+  signal: Promise<NodeJS.Signals>;
+  /** The signal received so far, or null. */
+  received(): NodeJS.Signals | null;
+  /** Removes the handlers. */
+  release(): void;
+}
+
+function interruption(): Interruption {
+  let got: NodeJS.Signals | null = null;
+  let resolve!: (s: NodeJS.Signals) => void;
+  const signal = new Promise<NodeJS.Signals>((r) => { resolve = r; });
+  const release = (): void => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+  const on = (s: NodeJS.Signals): void => {
+    got = s;
+    release();
+    resolve(s);
+  };
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return { signal, received: () => got, release };
+}
+
+/** The shell's exit code of a process ended by `signal`: 128 + its number (SIGINT 130, SIGTERM 143). */
+const signalExit = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
+
+/**
+ * The chunks of `input` until it ends or `stop` resolves, whichever comes first; stopping
+ * looks like the end of input to the consumer. `input` is destroyed when reading stops early.
+ */
+async function* readUntil(input: NodeJS.ReadableStream, stop: Promise<unknown>): AsyncGenerator<Buffer> {
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const stopped = stop.then(() => null);
+  let done = false;
+  try {
+    for (;;) {
+      const next = chunks.next();
+      next.catch(() => undefined); // a read still pending when reading stops settles as the stream closes
+      const got = await Promise.race([next, stopped]);
+      if (got === null) return;
+      if (got.done === true) { done = true; return; }
+      yield got.value;
+    }
+  } finally {
+    // The iterator's own return() waits for the pending read, which an open stdin never
+    // completes: destroying the input settles it.
+    if (!done) (input as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    chunks.return?.().catch(() => undefined);
+  }
+}
+
 const sourceLine = (label: string, s: SourceReport): string =>
   `${label}: ${s.records} records, ${s.silver} silver, ${s.superseded} superseded, ${quarantinedTotal(s)} quarantined`;
 
@@ -136,26 +199,33 @@ async function streamCommand(values: Values, io: CommandIo): Promise<number> {
   const options = await streamOptions(values);
   const file = values.rejects === undefined ? null : await openRejects(values.rejects);
   const transform = silverTransform({ ...options, rejects: file ?? io.stderr });
+  const interrupt = interruption();
   let gone = false;
   try {
-    await pipeline(io.stdin, transform, io.stdout);
+    await pipeline(readUntil(io.stdin, interrupt.signal), transform, io.stdout);
   } catch (err) {
     if (!readerGone(err, io.stdout)) throw stdoutError(err);
     gone = true;
   } finally {
+    interrupt.release();
     if (file !== null) {
       file.end();
       await finished(file);
     }
   }
-  if (!gone && (values.verbose || io.stderr.isTTY)) io.stderr.write(`audicin stream: ${eventsLine(transform.engine.info)}\n`);
-  return 0;
+  const signal = interrupt.received();
+  if (!gone && (values.verbose || io.stderr.isTTY)) {
+    const why = signal === null ? '' : `interrupted by ${signal}, pending rows flushed; `;
+    io.stderr.write(`audicin stream: ${why}${eventsLine(transform.engine.info)}\n`);
+  }
+  return signal === null ? 0 : signalExit(signal);
 }
 
 async function goldCommand(values: Values, io: CommandIo): Promise<number> {
   const options = await streamOptions(values);
   const file = values.rejects === undefined ? null : await openRejects(values.rejects);
   const target = file ?? io.stderr;
+  const interrupt = interruption();
   let rejected: string[] = [];
   const onReject = (row: QuarantineRow): void => { rejected.push(JSON.stringify(row) + '\n'); };
   const flushRejects = async (): Promise<void> => {
@@ -171,8 +241,8 @@ async function goldCommand(values: Values, io: CommandIo): Promise<number> {
     await flushRejects();
     const marketing = values.marketing === undefined ? null : await readMarketing(values.marketing, maxLineBytes, onReject);
     await flushRejects();
-    for await (const chunk of io.stdin) {
-      gold.push(chunk as Buffer);
+    for await (const chunk of readUntil(io.stdin, interrupt.signal)) {
+      gold.push(chunk);
       await flushRejects();
     }
     const tables = gold.finish({ subscriptions: subs?.rows, marketing: marketing?.rows });
@@ -182,15 +252,18 @@ async function goldCommand(values: Values, io: CommandIo): Promise<number> {
       const parts = [eventsLine(gold.engine.info)];
       if (subs !== null) parts.push(sourceLine('subscriptions', subs.info));
       if (marketing !== null) parts.push(sourceLine('marketing_spend', marketing.info));
-      io.stderr.write(`audicin gold: ${parts.join('; ')}\n`);
+      const signal = interrupt.received();
+      io.stderr.write(`audicin gold: ${signal === null ? '' : `interrupted by ${signal}, tables over the input read; `}${parts.join('; ')}\n`);
     }
   } finally {
+    interrupt.release();
     if (file !== null) {
       file.end();
       await finished(file);
     }
   }
-  return 0;
+  const signal = interrupt.received();
+  return signal === null ? 0 : signalExit(signal);
 }
 
 /** Runs `audicin stream|gold` with the arguments after the command; resolves to the exit code. */

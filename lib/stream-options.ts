@@ -23,15 +23,23 @@ export interface StreamOptions {
   botWindowMs?: number;
   /** Longest accepted line in bytes. Default 1 MiB. */
   maxLineBytes?: number;
+  /**
+   * The stream's clock pinned (a SPEC 1.2 timestamp, epoch seconds or ms): events more than
+   * one day after it are `implausible_timestamp`. Default: the wall clock as each chunk is pushed,
+   * so a stream that runs for days keeps accepting its current events.
+   */
+  now?: number | string;
 }
 
-export type ResolvedStreamOptions = Required<StreamOptions>;
+/** Resolved stream options: `now` is the pinned clock in UTC ms, or null for the wall clock at each chunk. */
+export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'now'>> & { now: number | null };
 
 /** Validates and fills in defaults, sharing the batch run's rules for the common options. */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
   const base = resolveOptions({
     windowMs: options.windowMs, timezone: options.timezone, fx: options.fx,
     botThreshold: options.botThreshold, botWindowMs: options.botWindowMs, maxLineBytes: options.maxLineBytes,
+    now: options.now,
   });
   const retainMs = options.retainMs ?? base.windowMs;
   if (!Number.isInteger(retainMs) || retainMs < 0) {
@@ -46,6 +54,7 @@ export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStrea
     botThreshold: base.botThreshold,
     botWindowMs: base.botWindowMs,
     maxLineBytes: base.maxLineBytes,
+    now: options.now === undefined ? null : base.now,
   };
 }
 

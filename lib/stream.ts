@@ -13,8 +13,11 @@
 //    final winner's is ALWAYS `late_event` (remembered, or else older than F). Only a version
 //    more than retainMs newer than a final winner, arriving after the id was forgotten, is
 //    taken for a new id and emitted a second time.
-// Only valid events move the watermark (an invalid line's time is not trusted); one event
-// far in the future closes every window, and what follows it is late.
+// Only valid events move the watermark (an invalid line's time is not trusted). A placeholder
+// time (2126, 9999) is `implausible_timestamp`, so it never does; a plausible event far ahead
+// (less than a day past the clock) still closes every window, and what follows it is late.
+// Without a pinned `now` the clock is the wall clock as each chunk arrives: a feed that runs
+// for weeks must not find its own events implausible a day after it started.
 // Finalisation pops ids in (event_ts, event_id) order, so the bot counter sees winners in
 // exactly the batch run's order and finds exactly its bots. A final row is held until the
 // frontier is a bot window past it too (event_ts + botWindowMs <= F): every window that
@@ -103,17 +106,20 @@ class StreamCore implements StreamEngine {
   /** watermark − window: ids whose winner is older are final; events older are late. */
   private frontier = -Infinity;
   private ended = false;
+  /** The clock events are judged by: the pinned `now`, or the wall clock when the current chunk arrived. */
+  private clock: number;
 
   constructor(options: ResolvedStreamOptions, sink: StreamSink) {
     this.options = options;
     this.sink = sink;
+    this.clock = options.now ?? Date.now();
     this.calendar = makeCalendar(options.timezone);
     this.counter = new BotCounter(options.botThreshold, options.botWindowMs);
     this.info = { ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 };
     const { source, fx } = options;
     this.splitter = new LineSplitter(jsonRecords({
       record: (value, pos, raw) => {
-        const result = validateEvent(value, source, pos, fx);
+        const result = validateEvent(value, source, pos, fx, this.clock);
         if ('reason' in result) return this.reject(pos, result.reason, result.detail, raw.toString('utf8'));
         this.offer(result, raw);
       },
@@ -124,6 +130,7 @@ class StreamCore implements StreamEngine {
 
   push(chunk: Buffer | string): void {
     if (this.ended) throw new Error('audicin: stream engine: push() after end()');
+    if (this.options.now === null) this.clock = Date.now();
     this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 

@@ -67,6 +67,22 @@ export function parseTimestampText(value: string): number {
   return inRange(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000);
 }
 
+/** The earliest plausible event instant (SPEC 2): the app's data cannot predate 2000. */
+const EARLIEST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
+/** How far past the run's clock an event may lie: clock skew of devices, not placeholders like 2126 or 9999. */
+const FUTURE_SLACK_MS = 86_400_000;
+
+/**
+ * Why a valid instant cannot be a real event (SPEC 2, `implausible_timestamp`), or null when
+ * it can: before 2000-01-01T00:00:00Z, or more than one day after `now` (exactly one day is
+ * allowed). The detail never names `now`: quarantine files hold no wall-clock time.
+ */
+export function implausibility(ms: number, now: number): string | null {
+  if (ms < EARLIEST_PLAUSIBLE_MS) return `timestamp ${isoUtc(ms)} is before 2000-01-01`;
+  if (ms > now + FUTURE_SLACK_MS) return `timestamp ${isoUtc(ms)} is more than one day in the future`;
+  return null;
+}
+
 /** `YYYY-MM-DD` of a date or timestamp (its UTC date), or null when unparseable. */
 export function parseDate(value: unknown): string | null {
   if (typeof value === 'string') {

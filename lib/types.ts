@@ -27,6 +27,11 @@ export interface ResolvedOptions {
   windowMs: number;
   /** Threads sharing the events of a batch run; 0 (default) picks every core for a large file. */
   workers: number;
+  /**
+   * The run's clock, UTC epoch ms: events more than one day after it are `implausible_timestamp`.
+   * Default: the wall clock when the options are resolved (the start of the run). Never written to any output.
+   */
+  now: number;
 }
 
 /** A record's place in its source: `pos` is the 1-based physical line (NDJSON, CSV) or element index (JSON array). */
@@ -98,6 +103,7 @@ export interface SilverMarketing {
 export type QuarantineReason =
   | 'invalid_json' | 'not_an_object' | 'line_too_long'
   | 'missing_event_id' | 'missing_user_id' | 'missing_event_type' | 'invalid_timestamp'
+  | 'implausible_timestamp'
   | 'missing_amount' | 'invalid_amount' | 'negative_amount' | 'unknown_currency' | 'invalid_tax'
   | 'missing_subscription_id' | 'invalid_price' | 'invalid_start_date' | 'invalid_end_date'
   | 'end_before_start' | 'invalid_status' | 'missing_end_date' | 'invalid_created_at'

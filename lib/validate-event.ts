@@ -3,7 +3,7 @@
 import { normaliseCurrency } from './fx.js';
 import { extraFields, isObject, readId, readText, reject, show, type Rejection } from './fields.js';
 import { readNumber, toMicros } from './numbers.js';
-import { parseTimestamp } from './time.js';
+import { implausibility, parseTimestamp } from './time.js';
 import type { SilverEvent } from './types.js';
 
 const COLUMNS = new Set(['event_id', 'user_id', 'event_type', 'timestamp', 'schema_version',
@@ -13,10 +13,11 @@ const MONEY = new Set([...COLUMNS, 'amount', 'currency', 'tax']);
 
 /**
  * Validates one parsed event found at `pos` of `source`.
- * `fx` maps upper-case currency codes to USD per unit.
+ * `fx` maps upper-case currency codes to USD per unit; `now` is the run's clock in UTC ms
+ * (default: the wall clock at the call; runs pass their resolved `now`).
  */
 export function validateEvent(value: unknown, source: string, pos: number,
-  fx: Readonly<Record<string, number>>): SilverEvent | Rejection {
+  fx: Readonly<Record<string, number>>, now: number = Date.now()): SilverEvent | Rejection {
   if (!isObject(value)) return reject('not_an_object', `expected an object, got ${Array.isArray(value) ? 'an array' : show(value)}`);
   const eventId = readId(value.event_id);
   if (eventId === null) return reject('missing_event_id', `event_id is ${show(value.event_id)}`);
@@ -27,6 +28,8 @@ export function validateEvent(value: unknown, source: string, pos: number,
   if (eventType === '') return reject('missing_event_type', `event_type is ${show(rawType)}`);
   const ts = parseTimestamp(value.timestamp);
   if (Number.isNaN(ts)) return reject('invalid_timestamp', `timestamp is ${show(value.timestamp)}`);
+  const implausible = implausibility(ts, now);
+  if (implausible !== null) return reject('implausible_timestamp', implausible);
 
   let amount: number | null = null, currency: string | null = null, usdMicros: number | null = null,
     tax: number | null = null;

@@ -37,7 +37,7 @@ test('every event, subscription and marketing trap is planted', async () => {
   const { events, subscriptions, marketing } = read(r);
   const ex = r.expected.sources;
   for (const reason of ['invalid_json', 'not_an_object', 'missing_event_id', 'missing_user_id', 'missing_event_type',
-    'invalid_timestamp', 'missing_amount', 'invalid_amount', 'negative_amount', 'unknown_currency', 'invalid_tax']) {
+    'invalid_timestamp', 'implausible_timestamp', 'missing_amount', 'invalid_amount', 'negative_amount', 'unknown_currency', 'invalid_tax']) {
     assert.ok((ex.events.quarantined[reason] ?? 0) >= 1, `events: ${reason}`);
   }
   for (const reason of ['invalid_json', 'not_an_object', 'missing_subscription_id', 'missing_user_id', 'invalid_price',
@@ -116,6 +116,7 @@ function zTimes(text: string): number[] {
     if (!m) continue;
     const ms = Date.parse(m[1]!);
     if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== m[1]!.slice(0, 19)) continue; // 2026-02-30
+    if (ms < Date.UTC(2000, 0, 1) || ms >= Date.UTC(2100, 0, 1)) continue; // implausible_timestamp traps: placeholders, not times
     out.push(ms);
   }
   return out;

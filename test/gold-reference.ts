@@ -97,6 +97,10 @@ export function referenceGold(
       }
       if (s.start_date.slice(0, 7) < first) first = s.start_date.slice(0, 7);
     }
+    // Never more than 12 months past the latest start_date's month.
+    let cap = liveSubs.map((s) => s.start_date.slice(0, 7)).sort().pop()!;
+    for (let i = 0; i < 12; i++) cap = nextMonth(cap);
+    if (last > cap) last = cap;
     for (let month = first; month <= last; month = nextMonth(month)) {
       const d = monthEnd(month);
       let n = 0, total = 0n;

@@ -129,6 +129,40 @@ test('mrr: end_date is exclusive at the month end, zero months kept', () => {
   assert.equal(out.ltv_per_user, []);
 });
 
+/** Literal mrr rows: `[month, active, usd]` triples. */
+const mrrRows = (rows: [string, number, number][]) =>
+  rows.map(([month, active_subscriptions, mrr_usd]) => ({ month, active_subscriptions, mrr_usd }));
+
+test('mrr: an end_date of 9999-12-31 is open-ended: months stop 12 past the latest start', () => {
+  const out = gold([], [
+    sub('a', 'u1', 10, '2026-01-15', '9999-12-31'),
+    sub('b', 'u2', 5, '2026-03-01', null),
+  ]);
+  assert.equal(out.mrr_monthly, mrrRows([
+    ['2026-01', 1, 10], ['2026-02', 1, 10], ['2026-03', 2, 15], ['2026-04', 2, 15], ['2026-05', 2, 15],
+    ['2026-06', 2, 15], ['2026-07', 2, 15], ['2026-08', 2, 15], ['2026-09', 2, 15], ['2026-10', 2, 15],
+    ['2026-11', 2, 15], ['2026-12', 2, 15], ['2027-01', 2, 15], ['2027-02', 2, 15], ['2027-03', 2, 15],
+  ]));
+});
+
+test('mrr: a canceled subscription ending far in the future runs to the 12-month cap, no further', () => {
+  const out = gold([], [sub('c', 'u1', 20, '2026-01-10', '2030-06-01')]);
+  assert.equal(out.mrr_monthly, mrrRows([
+    ['2026-01', 1, 20], ['2026-02', 1, 20], ['2026-03', 1, 20], ['2026-04', 1, 20], ['2026-05', 1, 20],
+    ['2026-06', 1, 20], ['2026-07', 1, 20], ['2026-08', 1, 20], ['2026-09', 1, 20], ['2026-10', 1, 20],
+    ['2026-11', 1, 20], ['2026-12', 1, 20], ['2027-01', 1, 20],
+  ]));
+});
+
+test('mrr: the cap is the 12th month after the latest start month; an end inside it still shows', () => {
+  const ends = (end: string) => gold([], [sub('x', 'u1', 1, '2025-06-30', end), sub('y', 'u2', 2, '2026-01-31', null)])
+    .mrr_monthly.slice(-2);
+  // Latest start 2026-01-31: the last month is at most 2027-01.
+  assert.equal(ends('2027-01-01'), mrrRows([['2026-12', 2, 3], ['2027-01', 1, 2]]), 'the end month is the cap: shown');
+  assert.equal(ends('2027-02-01'), mrrRows([['2026-12', 2, 3], ['2027-01', 2, 3]]), 'the end month is past the cap: cut');
+  assert.equal(ends('2026-12-31'), mrrRows([['2026-11', 2, 3], ['2026-12', 1, 2]]), 'inside the cap: the range ends at the end month');
+});
+
 test('earliest signup decides cohort and channel; a tie on ts goes to the smaller event_id', () => {
   const out = gold([
     ev('e5', 'u1', 'signup', '2026-01-14T10:00:00Z', { channel: 'Facebook' }),

@@ -11,6 +11,8 @@ import { referenceGold } from './gold-reference.js';
 import { readNdjson, tempDir } from './helpers.js';
 
 const expected = JSON.parse(readFileSync(join(SAMPLE_INPUT, 'expected.json'), 'utf8'));
+/** The run's clock, pinned: the outcome must not depend on the day the tests run. */
+const now = '2026-11-30T00:00:00Z';
 type Row = Record<string, any>;
 const micros = (usd: number): number => Math.round(usd * 1e6);
 
@@ -37,7 +39,7 @@ function bruteForcePeaks(events: SilverEvent[], bots: string[], windowMs: number
 }
 
 test('sample: every count per source and reason, and the bots, as planted', async () => {
-  const { report } = await runPipeline({ out: tempDir() });
+  const { report } = await runPipeline({ out: tempDir(), now });
   for (const name of ['events', 'subscriptions', 'marketing_spend'] as const) {
     const { file: _file, ...counts } = report.sources[name];
     assert.equal(counts, expected.sources[name], name);
@@ -58,7 +60,7 @@ test('sample: each bot\'s peak in one window equals a brute-force count over sil
 
 test('sample: every duplicated key is won by the planted version', async () => {
   const out = tempDir();
-  await runPipeline({ out });
+  await runPipeline({ out, now });
   const silver = readSilver(out);
   const pos = new Map(silver.events.map((e) => [e.event_id, e.pos]));
   for (const [id, want] of Object.entries(expected.winners.events)) assert.is(pos.get(id), want, id);
@@ -71,7 +73,7 @@ test('sample: every duplicated key is won by the planted version', async () => {
 for (const zone of ['UTC', 'Europe/Helsinki']) {
   test(`sample: gold equals the reference computed from silver (${zone})`, async () => {
     const out = tempDir();
-    const { gold } = await runPipeline({ out, timezone: zone });
+    const { gold } = await runPipeline({ out, timezone: zone, now });
     const { events, subs, marketing, bots } = readSilver(out);
     assert.equal(gold, referenceGold(events, subs, marketing, zone, bots));
     assert.ok(gold.daily_active_users.length >= 28);
@@ -88,7 +90,7 @@ test('a generated 30k-event month, shuffled: counts, bots and winners as planted
   for (const workers of [1, 2]) {
     const out = tempDir();
     outs.push(out);
-    const { report } = await runPipeline({ input: dir, out, workers });
+    const { report } = await runPipeline({ input: dir, out, workers, now });
     for (const name of ['events', 'subscriptions', 'marketing_spend'] as const) {
       const { file: _file, ...counts } = report.sources[name];
       assert.equal(counts, planted.sources[name], `${name}, ${workers} thread(s)`);

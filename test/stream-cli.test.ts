@@ -144,6 +144,67 @@ test('errors are one line: a bad --window, an unknown option, a missing side fil
   assert.match(help.stdout, '--window DURATION');
 });
 
+/**
+ * Starts `args` with `lines` on an open stdin, waits until the child has read them all (the
+ * last line is invalid: its reject on stderr is the sign), then sends `signal`.
+ */
+function interrupted(args: string[], lines: string, signal: NodeJS.Signals): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', sent = false;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      if (!sent && stderr.includes('"reason":"invalid_json"')) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.write(lines + 'the end\n'); // stdin stays open
+    child.on('error', reject);
+    child.on('close', (code) => {
+      child.stdin.destroy();
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const PENDING = ndjson([
+  { event_id: 'p1', user_id: 'u1', event_type: 'login', timestamp: '2026-01-10T10:00:00Z' },
+  { event_id: 'p2', user_id: 'u2', event_type: 'purchase', timestamp: '2026-01-10T10:20:00Z', amount: 5 },
+  { event_id: 'p1', user_id: 'u1', event_type: 'login', timestamp: '2026-01-10T10:10:00Z' },
+  { event_id: 'p3', user_id: 'u1', event_type: 'login', timestamp: '2026-01-10T10:30:00Z' },
+]);
+
+test('stream on SIGINT: every pending row is flushed, the summary says so, exit 130', async () => {
+  const r = await interrupted(['stream', '--verbose'], PENDING, 'SIGINT');
+  assert.is(r.code, 130, r.stderr);
+  // Inside one window: nothing was final before the signal; after it, every winner is out.
+  assert.equal(r.stdout.trim().split('\n').map((l) => [JSON.parse(l).event_id, JSON.parse(l).event_ts]),
+    [['p1', '2026-01-10T10:10:00.000Z'], ['p2', '2026-01-10T10:20:00.000Z'], ['p3', '2026-01-10T10:30:00.000Z']]);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 2);
+  assert.is(JSON.parse(lines[0]).pos, 5);
+  assert.is(lines[1], 'audicin stream: interrupted by SIGINT, pending rows flushed; events: 5 records, 3 silver, 1 superseded, '
+    + '1 quarantined (0 late), 0 bot user(s), watermark 2026-01-10T10:30:00.000Z');
+});
+
+test('stream on SIGTERM: the same flush, exit 143', async () => {
+  const r = await interrupted(['stream'], PENDING, 'SIGTERM');
+  assert.is(r.code, 143, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').map((l) => JSON.parse(l).event_id), ['p1', 'p2', 'p3']);
+});
+
+test('gold on SIGINT: the tables over what was read are written, exit 130', async () => {
+  const r = await interrupted(['gold'], PENDING, 'SIGINT');
+  assert.is(r.code, 130, r.stderr);
+  const tables = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(tables.filter((t) => t.table === 'daily_revenue_gross'),
+    [{ table: 'daily_revenue_gross', date: '2026-01-10', purchases: 1, gross_revenue_usd: 5 }]);
+  assert.equal(tables.filter((t) => t.table === 'daily_active_users'), [{ table: 'daily_active_users', date: '2026-01-10', dau: 2 }]);
+});
+
 test('empty stdin: no rows, exit 0', async () => {
   const r = await cli(['stream'], { text: '' });
   assert.equal([r.code, r.stdout, r.stderr], [0, '', '']);

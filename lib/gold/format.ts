@@ -1,10 +1,16 @@
 // Text forms of a gold table: CSV (SPEC 6: header = columns, null = empty field) and NDJSON.
+// CSV is opened in spreadsheets, which run a cell starting with = + - @ tab or CR as a formula
+// (CSV injection): such a text cell gets a leading `'`, as OWASP advises. Numbers are never
+// prefixed (-12.5 stays a number), and NDJSON keeps every value exact.
 import { goldColumns } from './schema.js';
 import type { GoldRow, GoldTableName } from './schema.js';
 
+/** A text cell a spreadsheet would take for a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -4,6 +4,10 @@
 // but excluding, end_date's month (end 2026-02-01 is active at Jan 31; end 2026-01-31 is
 // not). So each subscription is a +price step at its start month and a −price step at its
 // end month, and the snapshot is the running sum of the steps over a dense month grid.
+// The grid ends at the latest start or end month, but at most HORIZON_MONTHS past the latest
+// start month: an end such as 9999-12-31 is a placeholder for "no end", and a step past the
+// grid simply falls off. Months are numbered (year × 12 + month − 1) and compared as numbers:
+// as text, "10000-01" sorts before "9999-12".
 import * as aq from 'arquero';
 import { op } from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -11,17 +15,26 @@ import { fn } from './frames.js';
 import { roundCents } from './money.js';
 import type { GoldRow } from './schema.js';
 
-/** Every `YYYY-MM` from `first` to `last`, inclusive. */
-export function monthRange(first: string, last: string): string[] {
+/** SPEC 6: the grid never runs more than this many months past the latest start_date's month. */
+const HORIZON_MONTHS = 12;
+
+/** Month number of the `YYYY-MM` prefix of a date: year × 12 + month − 1. */
+const monthNumber = (date: string): number => +date.slice(0, 4) * 12 + +date.slice(5, 7) - 1;
+
+/** `YYYY-MM` of a month number. */
+function monthText(n: number): string {
+  const y = Math.floor(n / 12), m = n - y * 12 + 1;
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`;
+}
+
+/** The last month `YYYY-MM` can name: a start in 9999 must not push the grid into year 10000. */
+const LAST_MONTH = monthNumber('9999-12');
+
+/** Every `YYYY-MM` from month number `first` to `last`, inclusive. */
+function monthRange(first: number, last: number): string[] {
   const out: string[] = [];
-  let y = +first.slice(0, 4);
-  let m = +first.slice(5, 7);
-  for (;;) {
-    const month = `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`;
-    if (month > last) return out;
-    out.push(month);
-    if (++m === 13) { m = 1; y += 1; }
-  }
+  for (let n = first; n <= last; n++) out.push(monthText(n));
+  return out;
 }
 
 /** `month, active_subscriptions, mrr_usd`; subs has price_micros, start_date, end_date (bots dropped). */
@@ -34,8 +47,15 @@ export function mrrMonthly(subs: ColumnTable): GoldRow[] {
   const steps = starts.concat(ends)
     .groupby('month')
     .rollup({ n: op.sum('n'), micros: op.sum('micros') });
-  const span = steps.rollup({ first: op.min('month'), last: op.max('month') }).object() as { first: string; last: string };
-  return aq.table({ month: monthRange(span.first, span.last) })
+  let first = Infinity, lastStart = -Infinity, last = -Infinity;
+  for (const start of subs.array('start_date') as string[]) {
+    const n = monthNumber(start);
+    first = Math.min(first, n);
+    lastStart = Math.max(lastStart, n);
+  }
+  for (const end of subs.array('end_date') as (string | null)[]) if (end !== null) last = Math.max(last, monthNumber(end));
+  last = Math.min(Math.max(last, lastStart), lastStart + HORIZON_MONTHS, LAST_MONTH);
+  return aq.table({ month: monthRange(first, last) })
     .join_left(steps, 'month')
     .impute({ n: () => 0, micros: () => 0 })
     .orderby('month')
