@@ -84,7 +84,7 @@ test('full disk, 1 worker: short writes are completed; ENOSPC at the k-th write 
     assert.ok(isAudicinError(err), String(err));
     assert.is(err.code, 'E_OUTPUT');
     // The first writes are of the lock file (7 bytes at a time); then the files of the lakehouse.
-    const file = at === 1 ? `${lakehouseHome(out)}/lock` : `${out}/[a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json)`;
+    const file = at === 1 ? `${lakehouseHome(out)}/lock` : `${out}/[a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json|html)`;
     assert.match(err.message, new RegExp(`^audicin: ${file}: no space left on device$`), `write ${at}: ${err.message}`);
     assert.equal(snapshot(out), A, `write ${at}`);
     assert.equal(leftovers(out), []);
