@@ -41,6 +41,8 @@ export class JsonArraySplitter {
   private mode: 'start' | 'array' | 'after' | 'lines' = 'start';
   private lines: LineSplitter | null = null;
   private bom = 0;
+  /** Chunks wholly skipped before the first byte that decides the format: NDJSON needs them back. */
+  private skipped: Buffer[] = [];
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -78,10 +80,16 @@ export class JsonArraySplitter {
     if (this.mode === 'start') {
       while (i < chunk.length && this.bom < 3 && chunk[i] === [0xef, 0xbb, 0xbf][this.bom]) { i++; this.bom++; }
       while (i < chunk.length && isSpace(chunk[i])) i++;
-      if (i === chunk.length) return;
+      if (i === chunk.length) {
+        this.skipped.push(Buffer.from(chunk));
+        return;
+      }
+      const skipped = this.skipped;
+      this.skipped = [];
       if (chunk[i] !== LBRACK) {
         this.mode = 'lines';
         this.lines = new LineSplitter(this.sink, this.maxBytes);
+        for (const earlier of skipped) this.lines.push(earlier);
         return this.lines.push(chunk);
       }
       this.mode = 'array';

@@ -26,6 +26,8 @@ export class LineSplitter {
   private parts: Buffer[] = [];
   private partBytes = 0;
   private overflow = false;
+  /** Whether the last byte kept of the current line is a CR (a too-long line keeps only its head). */
+  private lastCr = false;
   private pos: number;
 
   /** `firstPos` lets a worker that starts mid-file number lines from where its range starts. */
@@ -69,11 +71,12 @@ export class LineSplitter {
     if (from === to) return;
     this.partBytes += to - from;
     const piece = chunk.subarray(from, to);
+    this.lastCr = piece[piece.length - 1] === CR;
     if (!this.overflow) {
       // Copy: the caller may reuse the chunk's memory after push() returns.
       this.parts.push(Buffer.from(piece));
-      // One byte of slack for a CR that emit() drops.
-      if (this.partBytes > this.maxBytes + 1) {
+      // Slack for what emit() drops: a CR, and a BOM on the first line; past it, the line is too long.
+      if (this.partBytes > this.maxBytes + 1 + (this.pos === 1 ? 3 : 0)) {
         this.overflow = true;
         this.parts = [headOf(this.parts)];
       }
@@ -82,21 +85,24 @@ export class LineSplitter {
     }
   }
 
+  /**
+   * Hands on one line; `line` is the whole line, or only its head once over the limit. Either
+   * way a leading BOM and a trailing CR are not part of it, so what comes out (the byte count
+   * and head of a too-long line too) does not depend on where the chunks were cut.
+   */
   private emit(line: Buffer): void {
     const pos = this.pos++;
-    if (this.overflow) {
-      const bytes = this.partBytes;
-      this.reset();
-      this.sink.tooLong(line, pos, bytes);
-      return;
-    }
+    const overflow = this.overflow;
+    const total = overflow ? this.partBytes : line.length;
+    const cr = overflow ? this.lastCr : total > 0 && line[total - 1] === CR;
     this.reset();
-    if (pos === 1 && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
-    const len = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-    if (len > this.maxBytes) {
-      this.sink.tooLong(line.subarray(0, TOO_LONG_HEAD), pos, len);
+    const bom = pos === 1 && line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
+    const len = total - bom - (cr ? 1 : 0);
+    if (overflow || len > this.maxBytes) {
+      this.sink.tooLong(line.subarray(bom, Math.min(line.length, TOO_LONG_HEAD, bom + len)), pos, len);
       return;
     }
+    line = line.subarray(bom);
     for (let i = 0; i < len; i++) {
       const c = line[i];
       if (c !== SPACE && c !== TAB) {
@@ -111,5 +117,6 @@ export class LineSplitter {
     this.parts = [];
     this.partBytes = 0;
     this.overflow = false;
+    this.lastCr = false;
   }
 }

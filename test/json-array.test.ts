@@ -60,6 +60,14 @@ test('input that is not an array is read as NDJSON lines', () => {
   assert.equal(split('{"a":1}\n\n{"b":2}\n', 1), [['el', 1, '{"a":1}'], ['blank', 2, ''], ['el', 3, '{"b":2}']]);
 });
 
+test('NDJSON after leading blank lines and a BOM keeps its line numbers however it is chunked', () => {
+  // Found by the chunking property (test/properties.test.ts): blank bytes that came in a chunk
+  // of their own, before the first byte that decides the format, were dropped.
+  const text = '\uFEFF\n \r\n{"a":1}\n';
+  const expected: Got = [['blank', 1, ''], ['blank', 2, ''], ['el', 3, '{"a":1}']];
+  for (const size of [0, 1, 2, 4]) assert.equal(split(text, size), expected, `chunk size ${size}`);
+});
+
 test('an element over the limit is reported as too long', () => {
   const big = `{"x":"${'q'.repeat(500)}"}`;
   assert.equal(split(`[${big},{"a":1}]`, 0), [['long', 1, `${big.length}/${big.length}`], ['el', 2, '{"a":1}']]);

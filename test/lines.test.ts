@@ -43,6 +43,16 @@ test('a line of exactly the limit passes, with or without CR', () => {
   assert.equal(split(Buffer.from(`${line}y\n`), 0)[0][0], 'long');
 });
 
+test('a too-long line reads the same whole or chunked: its CR and a BOM count in neither its bytes nor its head', () => {
+  // Found by the chunking property (test/properties.test.ts): chunked, the CR counted as a byte,
+  // and a BOM could tip a first line of exactly the limit over it.
+  for (const size of [0, 1, 2, 5]) {
+    assert.equal(split(Buffer.from('date,channel,spend\r\n'), size, 8), [['long', 1, '18/18']], `CRLF, chunk size ${size}`);
+    assert.equal(split(Buffer.from(`\uFEFF${'x'.repeat(10)}\r\n`), size, 10), [['line', 1, 'x'.repeat(10)]], `BOM, chunk size ${size}`);
+    assert.equal(split(Buffer.from(`\uFEFF${'x'.repeat(10)}\r\n`), size, 9), [['long', 1, '10/10']], `BOM, chunk size ${size}`);
+  }
+});
+
 test('an unterminated long last line is still reported', () => {
   assert.equal(split(Buffer.from('z'.repeat(5000)), 7, 100), [['long', 1, `${TOO_LONG_HEAD}/5000`]]);
 });
