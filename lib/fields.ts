@@ -12,7 +12,9 @@ export const reject = (reason: QuarantineReason, detail: string): Rejection => (
 /** A short, safe rendering of a raw value for a rejection's detail. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON would show NaN and Infinity as null, and cannot show a BigInt at all.
+  const text = typeof value === 'number' ? String(value) : typeof value === 'bigint' ? `${value}n`
+    : JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
