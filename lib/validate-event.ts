@@ -2,7 +2,7 @@
 // or the first rule it breaks.
 import { normaliseCurrency } from './fx.js';
 import { extraFields, isObject, readId, readText, reject, show, type Rejection } from './fields.js';
-import { readNumber, toMicros } from './numbers.js';
+import { MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { parseTimestamp } from './time.js';
 import type { SilverEvent } from './types.js';
 
@@ -35,6 +35,9 @@ export function validateEvent(value: unknown, source: string, pos: number,
     if (value.amount === undefined || value.amount === null) return reject('missing_amount', `a ${eventType} needs an amount`);
     amount = readNumber(value.amount);
     if (Number.isNaN(amount)) return reject('invalid_amount', `amount is ${show(value.amount)}, expected a number`);
+    if (Math.abs(amount) > MONEY_LIMIT) {
+      return reject('amount_out_of_range', `amount is ${show(value.amount)}, expected at most 1e9 in absolute value`);
+    }
     if (eventType === 'purchase' && amount < 0) return reject('negative_amount', `purchase amount is ${amount}`);
     amount = Math.abs(amount); // a refund's value is |amount|; also turns -0 into 0
     currency = normaliseCurrency(value.currency);
@@ -42,7 +45,9 @@ export function validateEvent(value: unknown, source: string, pos: number,
     if (rate === undefined) return reject('unknown_currency', `currency is ${show(value.currency)}`);
     if (value.tax !== undefined && value.tax !== null) {
       tax = readNumber(value.tax);
-      if (Number.isNaN(tax) || tax < 0) return reject('invalid_tax', `tax is ${show(value.tax)}, expected a number >= 0`);
+      if (Number.isNaN(tax) || tax < 0 || tax > MONEY_LIMIT) {
+        return reject('invalid_tax', `tax is ${show(value.tax)}, expected a number >= 0 and <= 1e9`);
+      }
     }
     usdMicros = toMicros(amount, rate);
   }

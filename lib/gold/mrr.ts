@@ -8,7 +8,7 @@ import * as aq from 'arquero';
 import { op } from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { fn } from './frames.js';
-import { roundCents } from './money.js';
+import { roundCents, zeroLike } from './money.js';
 import type { GoldRow } from './schema.js';
 
 /** Every `YYYY-MM` from `first` to `last`, inclusive. */
@@ -35,9 +35,11 @@ export function mrrMonthly(subs: ColumnTable): GoldRow[] {
     .groupby('month')
     .rollup({ n: op.sum('n'), micros: op.sum('micros') });
   const span = steps.rollup({ first: op.min('month'), last: op.max('month') }).object() as { first: string; last: string };
+  const zero = zeroLike(subs.get('price_micros', 0));
   return aq.table({ month: monthRange(span.first, span.last) })
     .join_left(steps, 'month')
-    .impute({ n: () => 0, micros: () => 0 })
+    .params({ zero })
+    .impute({ n: () => 0, micros: (_: any, $: any) => $.zero })
     .orderby('month')
     .derive({
       active_subscriptions: aq.rolling((d: any) => op.sum(d.n), [-Infinity, 0]),
