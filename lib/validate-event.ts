@@ -6,6 +6,9 @@ import { MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { parseTimestamp } from './time.js';
 import type { SilverEvent } from './types.js';
 
+/** Fields whose numbers are ids: readers keep their exact digits (parseJsonLine). */
+export const EVENT_ID_FIELDS = ['event_id', 'user_id', 'refers_to_event_id'] as const;
+
 const COLUMNS = new Set(['event_id', 'user_id', 'event_type', 'timestamp', 'schema_version',
   'refers_to_event_id', 'page', 'acquisition_channel']);
 /** Money fields are columns only for purchases and refunds; elsewhere they stay in attributes. */

@@ -6,6 +6,9 @@ import { MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { parseDate, parseTimestamp } from './time.js';
 import type { SilverSubscription } from './types.js';
 
+/** Fields whose numbers are ids: readers keep their exact digits (parseJsonLine). */
+export const SUBSCRIPTION_ID_FIELDS = ['subscription_id', 'user_id'] as const;
+
 const COLUMNS = new Set(['subscription_id', 'user_id', 'plan', 'price', 'currency', 'start_date',
   'end_date', 'status', 'created_at']);
 
