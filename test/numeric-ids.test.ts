@@ -3,6 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
+import { idHash, quickIdHash } from '../lib/event-partition.js';
+import { readId } from '../lib/fields.js';
 import { numericId } from '../lib/numeric-ids.js';
 import { runPipeline } from '../lib/pipeline.js';
 import { parseJsonLine } from '../lib/readers.js';
@@ -71,6 +73,15 @@ test('parseJsonLine reads the exact token of the named fields only, the last of 
   assert.is(parsed('{"event_id": 18014398509481985, "event_id": 18014398509481987}', ['event_id']).event_id, '18014398509481987');
   // Safe integers stay numbers: validators take them as their decimal string, as before.
   assert.is(parsed('{"event_id": 1e3}', ['event_id']).event_id, 1000);
+});
+
+test('a numeric id hashes to the partition of its string twin, which the quick reader hashes from bytes', () => {
+  const parsed = parseJsonLine(Buffer.from(line('9007199254740993')), ['event_id']).value as { event_id: unknown };
+  assert.is(quickIdHash(Buffer.from(line('9007199254740993'))), -1);
+  assert.is(idHash(readId(parsed.event_id)!), quickIdHash(Buffer.from(line('"9007199254740993"'))));
+  assert.is(idHash(readId(1000)!), quickIdHash(Buffer.from(line('"1000"'))));
+  // Strings are ids as written: "1e3" is not the number 1e3.
+  assert.is.not(quickIdHash(Buffer.from(line('"1e3"'))), quickIdHash(Buffer.from(line('"1000"'))));
 });
 
 test.run();
