@@ -21,10 +21,6 @@ export function addMicros(a: Micros, b: Micros): Micros {
   return narrow(BigInt(a) + BigInt(b));
 }
 
-/** `a − b`, exactly, like addMicros. */
-// Narrowed in each branch: unary minus takes one of the two types at a time.
-export const subMicros = (a: Micros, b: Micros): Micros => addMicros(a, typeof b === 'bigint' ? -b : -b);
-
 /** A BigInt back to a Number when it is a safe integer, so each value has one form. */
 function narrow(n: bigint): Micros {
   return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
