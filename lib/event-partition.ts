@@ -16,7 +16,7 @@ import { eventLine } from './silver.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
 import { trace } from './trace.js';
 import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from './types.js';
-import { validateEvent } from './validate-event.js';
+import { EVENT_ID_FIELDS, validateEvent } from './validate-event.js';
 
 /** Text rows (quarantine or superseded), sorted by `pos`. */
 export interface PosRows {
@@ -123,14 +123,14 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       if (count > 1) {
         let hash = quickIdHash(bytes);
         if (hash < 0) {
-          parsed = parseJsonLine(bytes);
+          parsed = parseJsonLine(bytes, EVENT_ID_FIELDS);
           const value = parsed.value;
           const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
           hash = id === null ? 0 : idHash(id); // no usable id: partition 0
         }
         if (hash % count !== part) return;
       }
-      parsed ??= parseJsonLine(bytes);
+      parsed ??= parseJsonLine(bytes, EVENT_ID_FIELDS);
       if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
       const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
       if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));

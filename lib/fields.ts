@@ -1,4 +1,5 @@
 // Field readers shared by the validators: ids, optional strings, and the rejection shape.
+import { numberId } from './numeric-ids.js';
 import type { QuarantineReason } from './types.js';
 
 /** Why a record failed: the first rule it broke (SPEC 2) and a short human detail. */
@@ -12,17 +13,22 @@ export const reject = (reason: QuarantineReason, detail: string): Rejection => (
 /** A short, safe rendering of a raw value for a rejection's detail. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON would show NaN and Infinity as null, and cannot show a BigInt at all.
+  const text = typeof value === 'number' ? String(value) : typeof value === 'bigint' ? `${value}n`
+    : JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** A trimmed id: a string, or a number taken as its decimal string; null when absent or empty. */
+/**
+ * A trimmed id: a string, or a number taken as its decimal string (see numeric-ids.ts; the
+ * readers have already replaced numbers a double cannot hold exactly); null when absent or empty.
+ */
 export function readId(value: unknown): string | null {
   if (typeof value === 'string') {
     const s = value.trim();
     return s === '' ? null : s;
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return numberId(value);
   return null;
 }
 

@@ -1,9 +1,15 @@
 // Currency conversion to USD (SPEC 1.3): a rate table of USD per unit, the default or a user's.
 import { readFile } from 'node:fs/promises';
-import { AudicinError, fileError } from './errors.js';
+import { parse as parseCsvLine } from 'csv-parse/sync';
+import { AudicinError, fileError, type ErrorCode } from './errors.js';
+import { show } from './fields.js';
+import { readNumber } from './numbers.js';
 
 /** The default table: USD 1, EUR 1.08, NGN 0.00065 (USD per unit). */
 export const DEFAULT_FX: Readonly<Record<string, number>> = Object.freeze({ USD: 1, EUR: 1.08, NGN: 0.00065 });
+
+/** Largest rate accepted, in USD per unit (SPEC 2): with amounts at most 1e9, micro-dollars stay finite. */
+export const MAX_RATE = 1e6;
 
 /** Trimmed, upper-cased code; absent or null means USD. Returns null for a non-string. */
 export function normaliseCurrency(value: unknown): string | null {
@@ -11,9 +17,46 @@ export function normaliseCurrency(value: unknown): string | null {
   return typeof value === 'string' ? value.trim().toUpperCase() : null;
 }
 
+/** One entry of a rate table as written: where it is, its code and its rate. */
+export interface FxEntry {
+  /** How a person finds it: `entry 2`, `line 3`. */
+  at: string;
+  code: unknown;
+  /** A number; text only from CSV, where every value is text. */
+  rate: unknown;
+  csv?: boolean;
+}
+
+/**
+ * Checks a rate table as SPEC 2 says: codes of three letters after trimming and
+ * upper-casing, each once; rates finite, > 0 and <= 1e6, written as plain numbers (a JSON
+ * number, or text by the numeric-string rule); at least one entry. `where` names the file
+ * or option in the one-line error, `code` is its error code.
+ */
+export function fxTable(entries: readonly FxEntry[], where: string, code: ErrorCode): Record<string, number> {
+  const fail = (message: string): never => { throw new AudicinError(code, `${where}: ${message}`); };
+  if (entries.length === 0) fail('expected at least one currency rate, got none');
+  const table: Record<string, number> = {};
+  for (const { at, code: raw, rate, csv } of entries) {
+    const cur = typeof raw === 'string' ? raw.trim().toUpperCase() : '';
+    if (!/^[A-Z]{3}$/.test(cur)) fail(`${at}: expected a currency code of three letters, got ${show(raw)}`);
+    const n = typeof rate === 'number' || (csv === true && typeof rate === 'string') ? readNumber(rate) : NaN;
+    if (!(n > 0 && n <= MAX_RATE)) {
+      fail(`${at} ('${cur}'): expected a rate in USD per unit, a plain number > 0 and <= 1e6, got ${show(rate)}`);
+    }
+    if (Object.hasOwn(table, cur)) fail(`${at} ('${cur}'): expected each currency once, got ${cur} again`);
+    table[cur] = n;
+  }
+  return table;
+}
+
+/** The entries of a JSON object or a library user's `fx` option, for fxTable. */
+export const fxEntries = (fx: object): FxEntry[] =>
+  Object.entries(fx).map(([code, rate], i) => ({ at: `entry ${i + 1}`, code, rate }));
+
 /**
  * Reads a rate table from a JSON object file (`{"USD": 1, "GBP": 1.27}`) or a CSV with
- * header `currency,usd_per_unit`. The user's table replaces the default one.
+ * header `currency,usd_per_unit`, checked by fxTable. The user's table replaces the default one.
  */
 export async function loadFx(file: string): Promise<Record<string, number>> {
   let text: string;
@@ -22,32 +65,32 @@ export async function loadFx(file: string): Promise<Record<string, number>> {
   } catch (err) {
     throw fileError('E_FX_FILE', file, err);
   }
-  const entries: [string, unknown][] = [];
+  const fail = (message: string): never => { throw new AudicinError('E_FX_FILE', `${file}: ${message}`); };
+  const entries: FxEntry[] = [];
   const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let obj: unknown;
     try {
       obj = JSON.parse(trimmed);
     } catch {
-      throw new AudicinError('E_FX_FILE', `${file}: expected a JSON object of rates, got invalid JSON`);
+      fail('expected a JSON object of rates, got invalid JSON');
     }
-    entries.push(...Object.entries(obj as Record<string, unknown>));
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('expected a JSON object of rates, got an array');
+    entries.push(...fxEntries(obj as object));
   } else {
-    const lines = trimmed.split(/\r?\n/);
-    if (!/^currency\s*,\s*usd_per_unit$/i.test(lines[0] ?? '')) {
-      throw new AudicinError('E_FX_FILE', `${file}: expected a JSON object or a CSV with header 'currency,usd_per_unit', got '${(lines[0] ?? '').slice(0, 40)}'`);
+    const lines = text.split(/\r?\n/);
+    if (!/^\s*currency\s*,\s*usd_per_unit\s*$/i.test(lines[0]?.replace(/^\uFEFF/, '') ?? '')) {
+      fail(`expected a JSON object or a CSV with header 'currency,usd_per_unit', got ${show((lines[0] ?? '').slice(0, 40))}`);
     }
-    lines.slice(1).filter((l) => l.trim() !== '').forEach((l) => {
-      const [code, rate] = l.split(',');
-      entries.push([code, Number(rate)]);
+    lines.forEach((line, i) => {
+      if (i === 0 || line.trim() === '') return;
+      let fields: string[] = [];
+      try {
+        fields = (parseCsvLine(line, { relax_column_count: true }) as string[][])[0] ?? [];
+      } catch { /* reported below */ }
+      if (fields.length !== 2) fail(`line ${i + 1}: expected currency,usd_per_unit, got ${show(line)}`);
+      entries.push({ at: `line ${i + 1}`, code: fields[0], rate: fields[1], csv: true });
     });
   }
-  const table: Record<string, number> = {};
-  entries.forEach(([code, rate], i) => {
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
-      throw new AudicinError('E_FX_FILE', `${file}: expected a positive rate for '${code}', got ${JSON.stringify(rate)} (entry ${i + 1})`);
-    }
-    table[code.trim().toUpperCase()] = rate;
-  });
-  return table;
+  return fxTable(entries, file, 'E_FX_FILE');
 }

@@ -12,6 +12,13 @@ export function readNumber(value: unknown): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
+/**
+ * Largest amount, tax, price or spend accepted (SPEC 2), in the record's own currency. With
+ * FX rates at most 1e6, one record's micro-dollars stay finite (at most 1e21), so a single
+ * bad value can never turn a sum into Infinity or NaN.
+ */
+export const MONEY_LIMIT = 1e9;
+
 /** Integer micro-dollars of `amount` units at `rate` USD per unit. */
 export const toMicros = (amount: number, rate: number): number => Math.round(amount * rate * 1e6);
 

@@ -2,9 +2,10 @@
 import { fileURLToPath } from 'node:url';
 import { isValidZone } from './calendar.js';
 import { AudicinError } from './errors.js';
-import { DEFAULT_FX } from './fx.js';
+import { isObject, show } from './fields.js';
+import { DEFAULT_FX, fxEntries, fxTable } from './fx.js';
 import { parseTimestamp } from './time.js';
-import type { ResolvedOptions } from './types.js';
+import type { ResolvedOptions, SourceName } from './types.js';
 
 /** What a library user or the CLI may set; every field has a default. */
 export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now'>> & {
@@ -30,19 +31,65 @@ export const DEFAULTS: Readonly<Omit<ResolvedOptions, 'now'>> = Object.freeze({
   workers: 0,
 });
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new AudicinError('E_BAD_OPTION', `${name}: expected a positive whole number, got ${value}`);
-  }
+/** One line for an option a library user set wrong: its name, what it should be, what it is. */
+export const badOption = (name: string, expected: string, got: unknown): AudicinError =>
+  new AudicinError('E_BAD_OPTION', `${name}: expected ${expected}, got ${show(got)}`);
+
+/** Fails unless `options` is an object (or absent, when the caller gives the default). */
+export function checkOptionsObject(options: unknown): void {
+  if (!isObject(options)) throw badOption('options', 'an object', options);
+}
+
+function positiveInt(name: string, value: unknown): number {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) throw badOption(name, 'a positive whole number', value);
+  return value as number;
+}
+
+/**
+ * A command-line value that must be a positive whole number, written in plain decimal digits
+ * (`0x10`, `1e3` or `+5` are refused, not read as numbers), or undefined when absent.
+ */
+export function wholeNumberArg(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
+  return n;
+}
+
+function folderPath(name: string, value: unknown, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || value === '') throw badOption(name, 'a folder path (a non-empty string)', value);
   return value;
 }
 
-/** A command-line value that must be a positive whole number, or undefined when absent. */
-export function wholeNumberArg(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new AudicinError('E_BAD_OPTION', `--${name}: expected a positive whole number, got '${raw}'`);
-  return n;
+const SOURCES = Object.keys(DEFAULTS.files) as SourceName[];
+
+/**
+ * Source file names: each a plain name inside `input`, so its bronze copy stays inside
+ * `out` (`../x` would land `bronze/../x`). Unset sources keep their default names.
+ */
+function sourceFiles(files: unknown): Record<SourceName, string> {
+  const out = { ...DEFAULTS.files };
+  if (files === undefined || files === null) return out;
+  if (!isObject(files)) throw badOption('files', 'an object of file names by source', files);
+  for (const [source, name] of Object.entries(files)) {
+    if (!SOURCES.includes(source as SourceName)) {
+      throw new AudicinError('E_BAD_OPTION', `files.${source}: expected one of ${SOURCES.join(', ')}`);
+    }
+    if (name === undefined || name === null) continue;
+    if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/\\\u0000]/.test(name)) {
+      throw badOption(`files.${source}`, 'a plain file name (no folder, not . or ..)', name);
+    }
+    out[source as SourceName] = name;
+  }
+  return out;
+}
+
+/** A user's rate table, checked as a --fx file is (codes upper-cased, rates in range). */
+function fxOption(fx: unknown): Record<string, number> {
+  if (fx === undefined || fx === null) return DEFAULTS.fx;
+  if (!isObject(fx)) throw badOption('fx', 'an object of rates in USD per unit', fx);
+  return fxTable(fxEntries(fx), 'fx', 'E_BAD_OPTION');
 }
 
 /** Most threads a batch run may use: partitions are numbered in a byte. */
@@ -59,8 +106,8 @@ function workerCount(value: number): number {
  * The run's clock in UTC ms: `now` as a SPEC 1.2 timestamp, or epoch seconds or ms (a plain
  * number given as text counts as a number: the command line has only text); the wall clock when absent.
  */
-export function resolveNow(now: number | string | undefined): number {
-  if (now === undefined) return Date.now();
+export function resolveNow(now: number | string | null | undefined): number {
+  if (now == null) return Date.now();
   const value = typeof now === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(now) ? Number(now) : now;
   const ms = parseTimestamp(value);
   if (Number.isNaN(ms)) {
@@ -69,22 +116,28 @@ export function resolveNow(now: number | string | undefined): number {
   return ms;
 }
 
+/**
+ * Checks the type and value of every option once, here, and fills in the defaults: an
+ * option left undefined or null takes its default.
+ */
 export function resolveOptions(options: Options = {}): ResolvedOptions {
-  const timezone = options.timezone ?? DEFAULTS.timezone;
+  checkOptionsObject(options);
+  const timezone: unknown = options.timezone ?? DEFAULTS.timezone;
+  if (typeof timezone !== 'string') throw badOption('timezone', 'an IANA zone like Europe/Helsinki', timezone);
   if (!isValidZone(timezone)) {
     throw new AudicinError('E_BAD_OPTION', `timezone: expected an IANA zone like Europe/Helsinki, got '${timezone}'`);
   }
   return {
-    input: options.input ?? DEFAULTS.input,
-    out: options.out ?? DEFAULTS.out,
-    files: { ...DEFAULTS.files, ...options.files },
+    input: folderPath('input', options.input, DEFAULTS.input),
+    out: folderPath('out', options.out, DEFAULTS.out),
+    files: sourceFiles(options.files),
     timezone,
-    fx: options.fx ?? DEFAULTS.fx,
+    fx: fxOption(options.fx),
     botThreshold: positiveInt('bot-threshold', options.botThreshold ?? DEFAULTS.botThreshold),
     botWindowMs: positiveInt('bot-window-ms', options.botWindowMs ?? DEFAULTS.botWindowMs),
     maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
-    workers: options.workers === undefined || options.workers === 0 ? 0 : workerCount(options.workers),
+    workers: options.workers == null || options.workers === 0 ? 0 : workerCount(options.workers),
     now: resolveNow(options.now),
   };
 }

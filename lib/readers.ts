@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import { AudicinError, fileError } from './errors.js';
 import type { LineSink } from './lines.js';
+import { keepExactIds } from './numeric-ids.js';
 import type { FileSink } from './output.js';
 import type { QuarantineReason } from './types.js';
 
@@ -60,24 +61,33 @@ export function nestedTooDeep(bytes: Buffer): boolean {
 export type ParsedLine = { value: unknown; error: null } | { value: undefined; error: string };
 
 /**
+/**
  * The one parser of JSON records (events in batch and stream, subscription elements): bad
- * UTF-8 and nesting deeper than MAX_JSON_DEPTH are told before JSON.parse runs.
+ * UTF-8 and nesting deeper than MAX_JSON_DEPTH are told before JSON.parse runs. `ids`: top-level
+ * fields whose numbers are ids, kept as the exact decimal written in the line (numeric-ids.ts)
+ * rather than a double. Default none.
  */
-export function parseJsonLine(bytes: Buffer): ParsedLine {
+export function parseJsonLine(bytes: Buffer, ids: readonly string[] = []): ParsedLine {
   if (!isUtf8(bytes)) return { value: undefined, error: 'not valid UTF-8' };
   if (nestedTooDeep(bytes)) return { value: undefined, error: 'nested too deep' };
   try {
-    return { value: JSON.parse(bytes.toString('utf8')), error: null };
+    const text = bytes.toString('utf8');
+    const value: unknown = JSON.parse(text);
+    keepExactIds(value, text, ids);
+    return { value, error: null };
   } catch (err) {
     return { value: undefined, error: err instanceof RangeError ? 'nested too deep' : (err as Error).message };
   }
 }
 
-/** Lines (or array elements) of JSON to parsed values; bad UTF-8 or JSON is `invalid_json`. */
-export function jsonRecords(sink: RecordSink<unknown>): LineSink {
+/**
+ * Lines (or array elements) of JSON to parsed values; bad UTF-8 or JSON is `invalid_json`.
+ * `ids` as in parseJsonLine.
+ */
+export function jsonRecords(sink: RecordSink<unknown>, ids: readonly string[] = []): LineSink {
   return {
     line(bytes, pos) {
-      const parsed = parseJsonLine(bytes);
+      const parsed = parseJsonLine(bytes, ids);
       if (parsed.error !== null) return sink.reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
       sink.record(parsed.value, pos, bytes);
     },

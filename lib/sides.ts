@@ -12,7 +12,7 @@ import { checkSourceFile, csvRecords, jsonRecords, landSource, type CsvRow, type
 import { checkInvariant, countQuarantined, newSourceReport } from './report.js';
 import type { QuarantineReason, QuarantineRow, SilverMarketing, SilverSubscription, SourceReport } from './types.js';
 import { validateMarketing } from './validate-marketing.js';
-import { validateSubscription } from './validate-subscription.js';
+import { SUBSCRIPTION_ID_FIELDS, validateSubscription } from './validate-subscription.js';
 
 /** What reading one side source leaves: its winners, its counters and its bytes' fingerprint. */
 export interface SideRead<T> {
@@ -71,7 +71,7 @@ export function readSubscriptions(path: string, fx: Readonly<Record<string, numb
   const file = basename(path);
   return readSide<unknown, SilverSubscription>(path, {
     splitter: (sink) => new JsonArraySplitter(sink, maxLineBytes),
-    reader: jsonRecords,
+    reader: (sink) => jsonRecords(sink, SUBSCRIPTION_ID_FIELDS),
     validate: (v, pos) => validateSubscription(v, file, pos, fx),
     key: (s) => s.subscription_id,
     winners: new DedupMap<SilverSubscription>(subscriptionBeats),

@@ -1,6 +1,6 @@
 // Options of streaming mode (SPEC 8), normalised once at the boundary like the batch ones.
 import { AudicinError } from './errors.js';
-import { resolveOptions } from './options.js';
+import { badOption, checkOptionsObject, resolveOptions } from './options.js';
 
 /** What a library user may set for the stream engine; every field has a default. */
 export interface StreamOptions {
@@ -36,19 +36,20 @@ export type ResolvedStreamOptions = Required<Omit<StreamOptions, 'now'>> & { now
 
 /** Validates and fills in defaults, sharing the batch run's rules for the common options. */
 export function resolveStreamOptions(options: StreamOptions = {}): ResolvedStreamOptions {
+  checkOptionsObject(options);
   const base = resolveOptions({
     windowMs: options.windowMs, timezone: options.timezone, fx: options.fx,
     botThreshold: options.botThreshold, botWindowMs: options.botWindowMs, maxLineBytes: options.maxLineBytes,
     now: options.now,
   });
   const retainMs = options.retainMs ?? base.windowMs;
-  if (!Number.isInteger(retainMs) || retainMs < 0) {
-    throw new AudicinError('E_BAD_OPTION', `retain: expected a whole number of ms >= 0, got ${retainMs}`);
-  }
+  if (!Number.isSafeInteger(retainMs) || retainMs < 0) throw badOption('retain', 'a whole number of ms >= 0', retainMs);
+  const source: unknown = options.source ?? 'stdin';
+  if (typeof source !== 'string' || source === '') throw badOption('source', 'a non-empty string', source);
   return {
     windowMs: base.windowMs,
     retainMs,
-    source: options.source ?? 'stdin',
+    source,
     timezone: base.timezone,
     fx: base.fx,
     botThreshold: base.botThreshold,

@@ -2,6 +2,7 @@
 // adapter over createStreamEngine; backpressure comes from the Transform's own flow (the
 // next input chunk waits while the readable side is full) and from the rejects stream.
 import { Transform, type TransformCallback } from 'node:stream';
+import { badOption, checkOptionsObject } from './options.js';
 import { eventLine } from './silver.js';
 import { createStreamEngine, type StreamEngine } from './stream.js';
 import type { StreamOptions } from './stream-options.js';
@@ -34,9 +35,16 @@ export class SilverTransform extends Transform {
   private rejected: string[] = [];
 
   constructor(options: SilverTransformOptions = {}) {
+    checkOptionsObject(options);
+    if (options.output != null && options.output !== 'ndjson' && options.output !== 'objects') {
+      throw badOption('output', "'ndjson' or 'objects'", options.output);
+    }
+    const rejects = options.rejects;
+    if (rejects != null && typeof rejects !== 'function' && typeof (rejects as { write?: unknown }).write !== 'function') {
+      throw badOption('rejects', 'a writable stream or a function', rejects);
+    }
     const objects = options.output === 'objects';
     super({ readableObjectMode: objects, writableObjectMode: false, decodeStrings: true });
-    const rejects = options.rejects;
     this.target = typeof rejects === 'object' ? rejects : null;
     const onReject = typeof rejects === 'function' ? rejects
       : this.target !== null ? (row: QuarantineRow) => { this.rejected.push(JSON.stringify(row) + '\n'); }

@@ -34,7 +34,7 @@ import { byTimeThenId } from './silver.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js';
 import { isoUtc } from './time.js';
 import type { QuarantineReason, QuarantineRow, SilverEvent, SourceReport } from './types.js';
-import { validateEvent } from './validate-event.js';
+import { EVENT_ID_FIELDS, validateEvent } from './validate-event.js';
 
 /** Where the engine hands its output. Both are called synchronously from push() and end(). */
 export interface StreamSink {
@@ -125,7 +125,7 @@ class StreamCore implements StreamEngine {
       },
       reject: (pos, reason, detail, raw) => this.reject(pos, reason, detail, raw),
       blank: () => { this.info.blank_lines++; },
-    }), options.maxLineBytes);
+    }, EVENT_ID_FIELDS), options.maxLineBytes);
   }
 
   push(chunk: Buffer | string): void {

@@ -104,7 +104,7 @@ export type QuarantineReason =
   | 'invalid_json' | 'not_an_object' | 'line_too_long'
   | 'missing_event_id' | 'missing_user_id' | 'missing_event_type' | 'invalid_timestamp'
   | 'implausible_timestamp'
-  | 'missing_amount' | 'invalid_amount' | 'negative_amount' | 'unknown_currency' | 'invalid_tax'
+  | 'missing_amount' | 'invalid_amount' | 'amount_out_of_range' | 'negative_amount' | 'unknown_currency' | 'invalid_tax'
   | 'missing_subscription_id' | 'invalid_price' | 'invalid_start_date' | 'invalid_end_date'
   | 'end_before_start' | 'invalid_status' | 'missing_end_date' | 'invalid_created_at'
   | 'malformed_row' | 'invalid_date' | 'missing_channel' | 'invalid_spend' | 'negative_spend'

@@ -2,9 +2,12 @@
 // or the first rule it breaks.
 import { normaliseCurrency } from './fx.js';
 import { extraFields, isObject, readId, readText, reject, show, type Rejection } from './fields.js';
-import { readNumber, toMicros } from './numbers.js';
+import { MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { implausibility, parseTimestamp } from './time.js';
 import type { SilverEvent } from './types.js';
+
+/** Fields whose numbers are ids: readers keep their exact digits (parseJsonLine). */
+export const EVENT_ID_FIELDS = ['event_id', 'user_id', 'refers_to_event_id'] as const;
 
 const COLUMNS = new Set(['event_id', 'user_id', 'event_type', 'timestamp', 'schema_version',
   'refers_to_event_id', 'page', 'acquisition_channel']);
@@ -38,6 +41,9 @@ export function validateEvent(value: unknown, source: string, pos: number,
     if (value.amount === undefined || value.amount === null) return reject('missing_amount', `a ${eventType} needs an amount`);
     amount = readNumber(value.amount);
     if (Number.isNaN(amount)) return reject('invalid_amount', `amount is ${show(value.amount)}, expected a number`);
+    if (Math.abs(amount) > MONEY_LIMIT) {
+      return reject('amount_out_of_range', `amount is ${show(value.amount)}, expected at most 1e9 in absolute value`);
+    }
     if (eventType === 'purchase' && amount < 0) return reject('negative_amount', `purchase amount is ${amount}`);
     amount = Math.abs(amount); // a refund's value is |amount|; also turns -0 into 0
     currency = normaliseCurrency(value.currency);
@@ -45,7 +51,9 @@ export function validateEvent(value: unknown, source: string, pos: number,
     if (rate === undefined) return reject('unknown_currency', `currency is ${show(value.currency)}`);
     if (value.tax !== undefined && value.tax !== null) {
       tax = readNumber(value.tax);
-      if (Number.isNaN(tax) || tax < 0) return reject('invalid_tax', `tax is ${show(value.tax)}, expected a number >= 0`);
+      if (Number.isNaN(tax) || tax < 0 || tax > MONEY_LIMIT) {
+        return reject('invalid_tax', `tax is ${show(value.tax)}, expected a number >= 0 and <= 1e9`);
+      }
     }
     usdMicros = toMicros(amount, rate);
   }

@@ -2,9 +2,12 @@
 // subscription, or the first rule it breaks. `price` is a monthly price in `currency`.
 import { normaliseCurrency } from './fx.js';
 import { extraFields, isObject, readId, readText, reject, show, type Rejection } from './fields.js';
-import { readNumber, toMicros } from './numbers.js';
+import { MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { parseDate, parseTimestamp } from './time.js';
 import type { SilverSubscription } from './types.js';
+
+/** Fields whose numbers are ids: readers keep their exact digits (parseJsonLine). */
+export const SUBSCRIPTION_ID_FIELDS = ['subscription_id', 'user_id'] as const;
 
 const COLUMNS = new Set(['subscription_id', 'user_id', 'plan', 'price', 'currency', 'start_date',
   'end_date', 'status', 'created_at']);
@@ -17,7 +20,9 @@ export function validateSubscription(value: unknown, source: string, pos: number
   const userId = readId(value.user_id);
   if (userId === null) return reject('missing_user_id', `user_id is ${show(value.user_id)}`);
   const price = readNumber(value.price);
-  if (Number.isNaN(price) || price < 0) return reject('invalid_price', `price is ${show(value.price)}, expected a number >= 0`);
+  if (Number.isNaN(price) || price < 0 || price > MONEY_LIMIT) {
+    return reject('invalid_price', `price is ${show(value.price)}, expected a number >= 0 and <= 1e9`);
+  }
   const currency = normaliseCurrency(value.currency);
   const rate = currency === null ? undefined : fx[currency];
   if (rate === undefined) return reject('unknown_currency', `currency is ${show(value.currency)}`);

@@ -4,12 +4,15 @@ import * as aq from 'arquero';
 import { op } from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { fn } from './frames.js';
-import { meanCents, ratio4, roundCents } from './money.js';
+import { bigMicros, meanCents, ratio4, roundCents, type Micros } from './money.js';
 import type { GoldRow } from './schema.js';
 
 const rows = (t: ColumnTable): GoldRow[] => t.objects() as GoldRow[];
 
-/** channel, spend_micros, signups: every channel named by spend or by an earliest signup. */
+/**
+ * channel, spend_micros, signups: every channel named by spend or by an earliest signup. The
+ * imputed spend is a Number 0 beside BigInt sums at most: it is only read, never summed.
+ */
 function channelTotals(spend: ColumnTable, signups: ColumnTable): ColumnTable {
   const counts = signups.groupby('channel').rollup({ signups: op.count() });
   return spend
@@ -18,7 +21,7 @@ function channelTotals(spend: ColumnTable, signups: ColumnTable): ColumnTable {
 }
 
 /** CAC in USD cents from unrounded micros; null without signups. */
-const cacUsd = (spendMicros: number, signups: number): number | null =>
+const cacUsd = (spendMicros: Micros, signups: number): number | null =>
   signups > 0 ? meanCents(spendMicros, signups) : null;
 
 /**
@@ -27,11 +30,10 @@ const cacUsd = (spendMicros: number, signups: number): number | null =>
  * Null when the printed CAC is null or 0.00: a ratio over a CAC shown as zero would be
  * meaningless to a reader of the row.
  */
-function ltvCacRatio(ltvMicros: number, customers: number, spendMicros: number, signups: number): number | null {
+function ltvCacRatio(ltvMicros: Micros, customers: number, spendMicros: Micros, signups: number): number | null {
   const cac = cacUsd(spendMicros, signups);
   if (cac === null || cac === 0 || customers === 0) return null;
-  const big = (n: number): bigint => BigInt(Math.round(n));
-  return ratio4(big(ltvMicros) * big(signups), big(customers) * big(spendMicros));
+  return ratio4(bigMicros(ltvMicros) * bigMicros(signups), bigMicros(customers) * bigMicros(spendMicros));
 }
 
 /** `channel, spend_usd, signups, cac_usd`, sorted by channel. */
@@ -80,7 +82,7 @@ export function ltvCacRatioTable(users: ColumnTable, signups: ColumnTable, spend
   const perChannel = customers
     .join_left(channelTotals(spend, signups).select('channel', 'spend_micros', 'signups'), 'channel')
     .derive({ is_all: () => 0 });
-  const totalSpend = spend.numRows() === 0 ? 0 : (spend.rollup({ s: op.sum('spend_micros') }).get('s', 0) as number);
+  const totalSpend = spend.numRows() === 0 ? 0 : (spend.rollup({ s: op.sum('spend_micros') }).get('s', 0) as Micros);
   const all = perChannel
     .rollup({ customers: op.sum('customers'), ltv_micros: op.sum('ltv_micros'), signups: op.sum('signups') })
     .derive({ channel: () => 'all', spend_micros: fn(() => totalSpend), is_all: () => 1 });

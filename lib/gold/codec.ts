@@ -1,6 +1,7 @@
 // Gold state packed into flat columns, so a partial state crosses a thread (or a machine)
 // as a few typed arrays instead of a million small objects: structured clone of the
 // nested maps costs more than the accumulation that built them.
+import type { Micros } from './money.js';
 import type { GoldState, SignupAcc, SubAcc } from './state.js';
 
 export interface PackedGold {
@@ -11,12 +12,15 @@ export interface PackedGold {
   day: Float64Array;
   purchases: Float64Array;
   refunds: Float64Array;
+  /** Sums that are Numbers; a row whose sum is a BigInt holds 0 here and its sum in `bigMicros`. */
   purchaseMicros: Float64Array;
   refundMicros: Float64Array;
+  /** [row, purchase micros, refund micros] of the rare rows with a sum past 2^53. */
+  bigMicros: [number, Micros, Micros][];
   /** Earliest signup per user, when there is one. */
   signups: { user: number; signup: SignupAcc }[];
   subs: [string, SubAcc][];
-  spend: [string, number][];
+  spend: [string, Micros][];
 }
 
 export function packGold(state: GoldState): PackedGold {
@@ -25,7 +29,7 @@ export function packGold(state: GoldState): PackedGold {
   const p: PackedGold = {
     users: [], dayUser: new Uint32Array(rows), day: new Float64Array(rows), purchases: new Float64Array(rows),
     refunds: new Float64Array(rows), purchaseMicros: new Float64Array(rows), refundMicros: new Float64Array(rows),
-    signups: [], subs: [...state.subs], spend: [...state.spend],
+    bigMicros: [], signups: [], subs: [...state.subs], spend: [...state.spend],
   };
   let r = 0;
   for (const [id, u] of state.users) {
@@ -36,8 +40,12 @@ export function packGold(state: GoldState): PackedGold {
       p.day[r] = day;
       p.purchases[r] = d.purchases;
       p.refunds[r] = d.refunds;
-      p.purchaseMicros[r] = d.purchaseMicros;
-      p.refundMicros[r] = d.refundMicros;
+      if (typeof d.purchaseMicros === 'bigint' || typeof d.refundMicros === 'bigint') {
+        p.bigMicros.push([r, d.purchaseMicros, d.refundMicros]);
+      } else {
+        p.purchaseMicros[r] = d.purchaseMicros;
+        p.refundMicros[r] = d.refundMicros;
+      }
       r++;
     }
     if (u.signup !== null) p.signups.push({ user: index, signup: u.signup });
@@ -51,6 +59,11 @@ export function unpackGold(p: PackedGold): GoldState {
     accs[p.dayUser[r]].days.set(p.day[r], {
       purchases: p.purchases[r], refunds: p.refunds[r], purchaseMicros: p.purchaseMicros[r], refundMicros: p.refundMicros[r],
     });
+  }
+  for (const [r, purchase, refund] of p.bigMicros) {
+    const d = accs[p.dayUser[r]].days.get(p.day[r])!;
+    d.purchaseMicros = purchase;
+    d.refundMicros = refund;
   }
   for (const { user, signup } of p.signups) accs[user].signup = signup;
   return { users: new Map(p.users.map((id, i) => [id, accs[i]])), subs: new Map(p.subs), spend: new Map(p.spend) };

@@ -3,6 +3,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { mondayOf } from '../calendar.js';
+import { exactColumns, type Micros } from './money.js';
 import type { GoldState } from './state.js';
 
 /** A single-table Arquero expression. */
@@ -11,6 +12,11 @@ export type TableExpr = Parameters<ColumnTable['filter']>[0];
 /** Wraps a plain JS row function for use in Arquero verbs (escaped, not parsed). */
 export const fn = (f: (d: any) => unknown): TableExpr => aq.escape(f) as unknown as TableExpr;
 
+/**
+ * Money columns hold integer micro-dollars, all Numbers or all BigInts per frame (see
+ * exactColumns), so Arquero's `op.sum` adds them exactly and expressions may mix columns of
+ * one frame; zeros imputed into them must be of the same kind (zeroLike).
+ */
 export interface GoldFrames {
   /** One row per (non-bot user, active local day): user, day, purchases, refunds, purchase_micros, refund_micros. */
   activity: ColumnTable;
@@ -27,7 +33,7 @@ export interface GoldFrames {
 
 export function goldFrames(state: GoldState, bots: ReadonlySet<string>): GoldFrames {
   const act = { user: [] as string[], day: [] as number[], purchases: [] as number[], refunds: [] as number[],
-    purchase_micros: [] as number[], refund_micros: [] as number[] };
+    purchase_micros: [] as Micros[], refund_micros: [] as Micros[] };
   const wk = { user: [] as string[], week: [] as number[] };
   const sig = { user: [] as string[], channel: [] as string[], cohort: [] as number[] };
   for (const [user, u] of state.users) {
@@ -50,7 +56,7 @@ export function goldFrames(state: GoldState, bots: ReadonlySet<string>): GoldFra
       sig.cohort.push(mondayOf(u.signup.day));
     }
   }
-  const sub = { price_micros: [] as number[], start_date: [] as string[], end_date: [] as (string | null)[] };
+  const sub = { price_micros: [] as Micros[], start_date: [] as string[], end_date: [] as (string | null)[] };
   for (const s of state.subs.values()) {
     if (bots.has(s.userId)) continue;
     sub.price_micros.push(s.priceMicros);
@@ -58,10 +64,10 @@ export function goldFrames(state: GoldState, bots: ReadonlySet<string>): GoldFra
     sub.end_date.push(s.endDate);
   }
   return {
-    activity: aq.table(act),
+    activity: aq.table({ ...act, ...exactColumns({ purchase_micros: act.purchase_micros, refund_micros: act.refund_micros }) }),
     weeks: aq.table(wk),
     signups: aq.table(sig),
-    subs: aq.table(sub),
-    spend: aq.table({ channel: [...state.spend.keys()], spend_micros: [...state.spend.values()] }),
+    subs: aq.table({ ...sub, ...exactColumns({ price_micros: sub.price_micros }) }),
+    spend: aq.table({ channel: [...state.spend.keys()], ...exactColumns({ spend_micros: [...state.spend.values()] }) }),
   };
 }

@@ -12,7 +12,7 @@ import * as aq from 'arquero';
 import { op } from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { fn } from './frames.js';
-import { roundCents } from './money.js';
+import { roundCents, zeroLike } from './money.js';
 import type { GoldRow } from './schema.js';
 
 /** SPEC 6: the grid never runs more than this many months past the latest start_date's month. */
@@ -55,9 +55,11 @@ export function mrrMonthly(subs: ColumnTable): GoldRow[] {
   }
   for (const end of subs.array('end_date') as (string | null)[]) if (end !== null) last = Math.max(last, monthNumber(end));
   last = Math.min(Math.max(last, lastStart), lastStart + HORIZON_MONTHS, LAST_MONTH);
+  const zero = zeroLike(subs.get('price_micros', 0));
   return aq.table({ month: monthRange(first, last) })
     .join_left(steps, 'month')
-    .impute({ n: () => 0, micros: () => 0 })
+    .params({ zero })
+    .impute({ n: () => 0, micros: (_: any, $: any) => $.zero })
     .orderby('month')
     .derive({
       active_subscriptions: aq.rolling((d: any) => op.sum(d.n), [-Infinity, 0]),

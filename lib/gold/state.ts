@@ -1,16 +1,18 @@
 // Gold accumulators (SPEC 6): plain maps fed with silver rows as they are finalised.
 // State is keyed by user because the bot set is only known at the end; finishGold drops
 // bot users then. Every field merges exactly (set union, integer sums, min of a total
-// order), so merging partial states equals accumulating their inputs together.
+// order), so merging partial states equals accumulating their inputs together. Money sums
+// are Micros (money.ts): exact past 2^53.
 import type { Calendar } from '../calendar.js';
+import { addMicros, type Micros } from './money.js';
 import type { SilverEvent, SilverMarketing, SilverSubscription } from '../types.js';
 
 /** One user's activity and money on one local day (the key of `UserAcc.days`). */
 export interface DayAcc {
   purchases: number;
   refunds: number;
-  purchaseMicros: number;
-  refundMicros: number;
+  purchaseMicros: Micros;
+  refundMicros: Micros;
 }
 
 /** A user's earliest signup so far: smallest `ts`, ties to the smaller `eventId`. */
@@ -46,7 +48,7 @@ export interface GoldState {
   /** subscription_id → latest version (silver already deduplicates; this keeps adds idempotent). */
   subs: Map<string, SubAcc>;
   /** Lower-cased channel → total spend in micro-dollars. */
-  spend: Map<string, number>;
+  spend: Map<string, Micros>;
 }
 
 export function initGold(): GoldState {
@@ -81,11 +83,11 @@ export function addEvent(state: GoldState, e: SilverEvent, cal: Calendar): void 
   }
   if (e.event_type === 'purchase') {
     d.purchases += 1;
-    d.purchaseMicros += e.usd_micros ?? 0;
+    d.purchaseMicros = addMicros(d.purchaseMicros, e.usd_micros ?? 0);
   } else if (e.event_type === 'refund') {
     d.refunds += 1;
     // Silver already stores |amount|; abs again so a signed refund can never add revenue.
-    d.refundMicros += Math.abs(e.usd_micros ?? 0);
+    d.refundMicros = addMicros(d.refundMicros, Math.abs(e.usd_micros ?? 0));
   } else if (e.event_type === 'signup') {
     const s: SignupAcc = { ts: e.ts, eventId: e.event_id, channel: channelOf(e.acquisition_channel), day: dayNum };
     if (u.signup === null || earlier(s, u.signup)) u.signup = s;
@@ -106,7 +108,7 @@ export function addSubscription(state: GoldState, s: SilverSubscription): void {
 
 export function addMarketing(state: GoldState, m: SilverMarketing): void {
   const c = channelOf(m.channel);
-  state.spend.set(c, (state.spend.get(c) ?? 0) + m.spend_micros);
+  state.spend.set(c, addMicros(state.spend.get(c) ?? 0, m.spend_micros));
 }
 
 /** Merges `b` into `a` and returns `a`; `b` must not be used afterwards (its maps may be shared). */
@@ -119,8 +121,8 @@ export function mergeGold(a: GoldState, b: GoldState): GoldState {
       if (da === undefined) { ua.days.set(dayNum, db); continue; }
       da.purchases += db.purchases;
       da.refunds += db.refunds;
-      da.purchaseMicros += db.purchaseMicros;
-      da.refundMicros += db.refundMicros;
+      da.purchaseMicros = addMicros(da.purchaseMicros, db.purchaseMicros);
+      da.refundMicros = addMicros(da.refundMicros, db.refundMicros);
     }
     if (ub.signup !== null && (ua.signup === null || earlier(ub.signup, ua.signup))) ua.signup = ub.signup;
   }
@@ -128,6 +130,6 @@ export function mergeGold(a: GoldState, b: GoldState): GoldState {
     const sa = a.subs.get(id);
     if (sa === undefined || newer(sb, sa)) a.subs.set(id, sb);
   }
-  for (const [c, micros] of b.spend) a.spend.set(c, (a.spend.get(c) ?? 0) + micros);
+  for (const [c, micros] of b.spend) a.spend.set(c, addMicros(a.spend.get(c) ?? 0, micros));
   return a;
 }
