@@ -6,34 +6,23 @@ import { goldLines, type GoldStream, type SideSources } from './stream-gold.js';
 
 /** Wall-clock ticks, consumed one at a time. */
 export interface Ticker {
-  /** Resolves at the next tick; a tick that came while nobody waited resolves at once. */
+  /** Resolves at the next tick, counted from this call. */
   next(): Promise<void>;
-  /** No more ticks. */
+  /** No more ticks: a pending next() never resolves. */
   stop(): void;
 }
 
 /**
- * A tick every `everyMs` ms of wall time. Ticks missed while the consumer was busy (a slow
- * reader, a long chunk) collapse into one: snapshots never queue up behind a slow reader.
+ * A tick `everyMs` ms of wall time after each next(). withTicks asks for the next tick once a
+ * snapshot is written, so the input always gets `everyMs` between two snapshots: a snapshot
+ * slower than the period (a large state, a slow reader) neither starves the input nor queues
+ * snapshots up behind itself.
  */
-export function intervalTicker(everyMs: number): Ticker {
-  let due = false;
-  let wake: (() => void) | null = null;
-  const timer = setInterval(() => {
-    if (wake === null) { due = true; return; }
-    const w = wake;
-    wake = null;
-    w();
-  }, everyMs);
+export function wallTicker(everyMs: number): Ticker {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   return {
-    next() {
-      if (due) { due = false; return Promise.resolve(); }
-      return new Promise((resolve) => { wake = resolve; });
-    },
-    stop() {
-      clearInterval(timer);
-      wake = null;
-    },
+    next: () => new Promise((resolve) => { timer = setTimeout(resolve, everyMs); }),
+    stop: () => clearTimeout(timer),
   };
 }
 
@@ -42,18 +31,19 @@ export const TICK: unique symbol = Symbol('tick');
 
 /**
  * The items of `input`, with TICK between them whenever `ticker` ticks, even while the input
- * is idle. A tick goes before a chunk that is also ready, so a busy input cannot starve it.
+ * is idle. A tick goes before a chunk that is also ready, so a busy input cannot starve it;
+ * the next tick is asked for only once the consumer is done with this one.
  */
-export async function* withTicks<T>(input: AsyncIterable<T>, ticker: Ticker): AsyncGenerator<T | typeof TICK> {
-  const items = input[Symbol.asyncIterator]();
+export async function* withTicks<T>(input: AsyncIterable<T> | Iterable<T>, ticker: Ticker): AsyncGenerator<T | typeof TICK> {
+  const items = Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : (async function* () { yield* input; })();
   let item = items.next();
   let tick: Promise<typeof TICK> = ticker.next().then((): typeof TICK => TICK);
   try {
     for (;;) {
       const got = await Promise.race([tick, item]);
       if (got === TICK) {
-        tick = ticker.next().then((): typeof TICK => TICK);
         yield TICK;
+        tick = ticker.next().then((): typeof TICK => TICK);
         continue;
       }
       if (got.done === true) return;
@@ -82,7 +72,7 @@ export interface GoldOutputOptions {
  * the end, every table as snapshot n = 1, 2, …, each row `{"snapshot":n,"table":…}`; the
  * last snapshot is the tables of the whole input. A snapshot with no rows yields ''.
  */
-export async function* goldOutput(gold: GoldStream, input: AsyncIterable<Buffer | string>, options: GoldOutputOptions = {}): AsyncGenerator<string> {
+export async function* goldOutput(gold: GoldStream, input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: GoldOutputOptions = {}): AsyncGenerator<string> {
   if (options.sides !== undefined) gold.addSides(options.sides);
   const { ticker, afterPush } = options;
   if (ticker === undefined) {

@@ -120,7 +120,7 @@ export const FLAGS: readonly Flag[] = [
     help: 'subscriptions (JSON array or NDJSON), read as the batch run does' }),
   flag({ name: 'marketing', arg: 'FILE', key: 'marketing', commands: ['gold'], help: 'marketing spend CSV (date,channel,spend)' }),
   flag({ name: 'emit-every', arg: 'DURATION', key: 'emitEveryMs', commands: ['gold'], parse: parseDuration,
-    help: 'every DURATION of wall time and at the end, every table as a numbered snapshot, {"snapshot":n,"table":…} rows',
+    help: 'every DURATION of wall time (counted from the previous snapshot) and at the end, every table as a numbered snapshot: {"snapshot":n,"table":…} rows',
     default: 'the tables once, at the end, without a snapshot field' }),
   flag({ name: 'from', arg: 'DATE', key: 'from', commands: ['show'], parse: dateArg,
     help: 'first day of rows to show (YYYY-MM-DD), by the table\'s date column' }),

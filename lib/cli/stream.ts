@@ -11,7 +11,7 @@ import { quarantinedTotal } from '../report.js';
 import { readMarketing, readSubscriptions } from '../sides.js';
 import { createGoldStream } from '../stream-gold.js';
 import type { StreamOptions } from '../stream-options.js';
-import { goldOutput, intervalTicker } from '../stream-snapshots.js';
+import { goldOutput, wallTicker } from '../stream-snapshots.js';
 import { silverTransform } from '../stream-transform.js';
 import type { StreamInfo } from '../stream.js';
 import { isoUtc } from '../time.js';
@@ -99,7 +99,7 @@ export async function goldCommand(values: FlagValues, io: CommandIo): Promise<nu
     const input = readUntil(io.stdin, Promise.race([interrupt.signal, stopped]));
     const texts = goldOutput(gold, input, {
       sides: { subscriptions: subs?.rows, marketing: marketing?.rows },
-      ticker: values.emitEveryMs === undefined ? undefined : intervalTicker(values.emitEveryMs),
+      ticker: values.emitEveryMs === undefined ? undefined : wallTicker(values.emitEveryMs),
       afterPush: flushRejects,
     });
     for await (const text of texts) {
