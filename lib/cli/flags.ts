@@ -134,10 +134,10 @@ export const FLAGS: readonly Flag[] = [
 
 /** The commands, in help order, with what they read and do. */
 export const COMMANDS: readonly { name: Command; usage: string; summary: string }[] = [
-  { name: 'run', usage: 'audicin run [options]', summary: 'read an input folder, write bronze, silver, quarantine, gold' },
+  { name: 'run', usage: 'audicin run [options]', summary: 'an input folder to bronze, silver, quarantine and gold' },
   { name: 'stream', usage: 'audicin stream [options] < events.ndjson', summary: 'silver event rows on stdout, each once its window closes' },
-  { name: 'gold', usage: 'audicin gold [options] < events.ndjson', summary: 'every gold table on stdout at the end (or every --emit-every)' },
-  { name: 'show', usage: 'audicin show [TABLE] [options]', summary: 'the tables of a lakehouse and their row counts, or one table' },
+  { name: 'gold', usage: 'audicin gold [options] < events.ndjson', summary: 'gold tables on stdout at the end, or every --emit-every' },
+  { name: 'show', usage: 'audicin show [TABLE] [options]', summary: "a lakehouse's tables and row counts, or one table's rows" },
 ];
 
 export const isCommand = (name: string | undefined): name is Command => COMMANDS.some((c) => c.name === name);
