@@ -19,7 +19,13 @@ export interface DateRange {
   to?: string;
 }
 
-/** Where a table's rows are stored. Parquet files and day-partitioned folders will be other kinds. */
+/**
+ * Where a table's rows are stored: NDJSON files today. Parquet slots in as another member,
+ * `{ format: 'parquet'; files: { path: string; day: string | null }[] }`: locate() lists the
+ * `event_date=YYYY-MM-DD` partitions of silver/events (day null for a single file), and its
+ * reader (hyparquet) drops the partitions outside the range, then the row groups whose
+ * min/max of the date column miss it, before reading a row.
+ */
 export type Stored = { format: 'ndjson'; path: string };
 
 /** A table of a lakehouse. */
@@ -49,7 +55,7 @@ export const DATE_COLUMNS: Readonly<Record<string, string>> = {
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
-/** How a table is stored under `lake`, probing the formats in order of preference; null when absent. */
+/** How a table is stored under `lake`, probing the formats in order of preference (Parquet will go first); null when absent. */
 async function locate(lake: string, folder: string, base: string): Promise<Stored | null> {
   const path = join(lake, folder, `${base}.ndjson`);
   return (await exists(path)) ? { format: 'ndjson', path } : null;
