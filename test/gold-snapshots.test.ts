@@ -170,4 +170,28 @@ test('(cat events.ndjson; sleep 4) | timeout 3 audicin gold --emit-every 1s prin
   assert.equal(numbers, numbers.map((_, i) => i + 1));
 });
 
+test('a reader that leaves while stdin stays open: gold --emit-every stops reading and exits 0, quietly', async () => {
+  const events = fileURLToPath(new URL('../../fixtures/sample/events.ndjson', import.meta.url));
+  const child = spawn(process.execPath, [BIN, 'gold', '--emit-every', '100ms', '--rejects', '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stdin.on('error', () => {});
+  child.stdin.write(readFileSync(events)); // and never ended
+  const first = await new Promise<string>((resolve) => {
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      text += s;
+      if (text.includes('\n')) {
+        child.stdout.destroy();
+        resolve(text.split('\n')[0]);
+      }
+    });
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.destroy();
+  assert.is(JSON.parse(first).snapshot, 1);
+  assert.is(code, 0);
+  assert.is(stderr, '');
+});
+
 test.run();
