@@ -2,7 +2,7 @@
 // clock through the library, and the issue's example as a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../fixtures/generate.js';
@@ -154,20 +154,45 @@ test('without a ticker: the tables once, with no snapshot field', async () => {
   assert.match(texts[0], /^\{"table":"daily_active_users","date":"2026-01-10","dau":1\}\n/);
 });
 
-test('(cat events.ndjson; sleep 4) | timeout 3 audicin gold --emit-every 1s prints a snapshot before it is killed', async () => {
+test('(cat events.ndjson; sleep 4) | timeout 3 audicin gold --emit-every 1s prints snapshots before it is killed', async () => {
   const events = fileURLToPath(new URL('../../fixtures/sample/events.ndjson', import.meta.url));
   const child = spawn('bash', ['-c', `(cat "${events}"; sleep 4) | timeout 3 "${process.execPath}" "${BIN}" gold --emit-every 1s 2>/dev/null`]);
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.is(code, 124, 'timeout killed it');
-  const first = JSON.parse(stdout.split('\n')[0]);
-  assert.is(first.snapshot, 1);
-  assert.is(first.table, 'daily_active_users');
-  // The SIGTERM ends the input: a last snapshot over everything read follows the timed ones.
-  const numbers = [...new Set(stdout.trim().split('\n').map((l) => JSON.parse(l).snapshot))];
-  assert.ok(numbers.length >= 2, `snapshots ${numbers}`);
+  const rows = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(Object.keys(rows[0]).slice(0, 2), ['snapshot', 'table']);
+  // Numbered from 1 without gaps; the SIGTERM ends the input, so the last is over everything read.
+  const numbers = [...new Set(rows.map((r) => r.snapshot))];
   assert.equal(numbers, numbers.map((_, i) => i + 1));
+});
+
+test('a timed snapshot comes while stdin is still open; SIGTERM then writes the last one, exit 143', async () => {
+  const events = fileURLToPath(new URL('../../fixtures/sample/events.ndjson', import.meta.url));
+  const child = spawn(process.execPath, [BIN, 'gold', '--emit-every', '1s', '--rejects', '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdin.on('error', () => {});
+  child.stdin.write(readFileSync(events)); // and never ended
+  await new Promise<void>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      const first = stdout === '';
+      stdout += s;
+      if (first) resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.destroy();
+  assert.is(code, 143);
+  const rows = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(rows[0].snapshot, 1, 'the input is open: only the clock can have written it');
+  const last = Math.max(...rows.map((r) => r.snapshot));
+  assert.ok(last >= 2);
+  // The last snapshot holds the whole input, as gold without --emit-every would.
+  const plain = spawnSync(process.execPath, [BIN, 'gold', '--rejects', '/dev/null'], { input: readFileSync(events), encoding: 'utf8' });
+  const final = rows.filter((r) => r.snapshot === last).map(({ snapshot, ...rest }) => JSON.stringify(rest) + '\n').join('');
+  assert.is(final, plain.stdout);
 });
 
 test('a reader that leaves while stdin stays open: gold --emit-every stops reading and exits 0, quietly', async () => {
