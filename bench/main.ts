@@ -273,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!existsSync(scripts.cli) || !existsSync(join(scripts.repo, 'dist/lib/cli.js'))) {
+  if (!existsSync(scripts.cli) || !existsSync(join(scripts.repo, 'dist/lib/cli/main.js'))) {
     process.stderr.write('bench: the engine is not built; run `npm install` (or `npm run build`) first\n');
     return 1;
   }

@@ -22,3 +22,4 @@ export { resolveStreamOptions, parseDuration, type StreamOptions, type ResolvedS
 export { silverTransform, SilverTransform, type SilverTransformOptions } from './stream-transform.js';
 export { createGoldStream, goldLines, type GoldStream, type SideSources } from './stream-gold.js';
 export { readSubscriptions, readMarketing, type SideRead } from './sides.js';
+export { goldOutput, wallTicker, withTicks, TICK, type Ticker, type GoldOutputOptions } from './stream-snapshots.js';

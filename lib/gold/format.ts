@@ -8,7 +8,8 @@ import type { GoldRow, GoldTableName } from './schema.js';
 /** A text cell a spreadsheet would take for a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvField(v: string | number | null | undefined): string {
+/** One CSV field: quoted when it must be, a formula-like text cell defused, null empty. */
+export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s = typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
