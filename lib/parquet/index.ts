@@ -1,0 +1,5 @@
+// Parquet output: table schemas (schema.ts), the row-group writer (writer.ts) and its staged file adapter (staging.ts).
+export { columnValues, dateDays, schemaElements, type ParquetColumn, type ParquetKind, type ParquetRow, type ParquetTable } from './schema.js';
+export { CREATED_BY, DEFAULT_ROW_GROUP_ROWS, ParquetFileWriter, parquetBytes, type ByteOutput, type ParquetWriteOptions } from './writer.js';
+export { parquetOnSink, writeParquetFile } from './staging.js';
+export { SILVER_EVENT_COLUMNS, SILVER_MARKETING_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS } from './silver-tables.js';
