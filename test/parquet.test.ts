@@ -7,7 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { runPipeline } from '../lib/pipeline.js';
-import { CREATED_BY, ParquetFileWriter, parquetBytes, type ParquetTable } from '../lib/parquet/index.js';
+import { Staging } from '../lib/output.js';
+import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, parquetBytes, stagedPartitions,
+  type ParquetTable } from '../lib/parquet/index.js';
 import { ndjson, readNdjson, tempDir, writeInput } from './helpers.js';
 
 const SAMPLE = new URL('../../fixtures/sample', import.meta.url).pathname;
@@ -126,24 +128,29 @@ function asNdjson(file: string, el: SchemaElement, v: unknown, twin: unknown): u
 const files = (dir: string): string[] =>
   (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet')).sort();
 
+/** Parquet `bytes` against its NDJSON twin, row by row, value and type; returns the file's metadata. */
+async function compareWithTwin(file: string, bytes: Uint8Array, twin: Record<string, unknown>[]): Promise<FileMetaData> {
+  const { meta, rows } = await readParquet(bytes);
+  const leaves = meta.schema.slice(1);
+  if (twin.length > 0) assert.equal(leaves.map((e) => e.name), Object.keys(twin[0]!), `${file} columns`);
+  leaves.forEach((el) => expectType(file, el));
+  assert.is(rows.length, twin.length, `${file} rows`);
+  rows.forEach((row, i) => {
+    for (const el of leaves) {
+      const want = twin[i]![el.name];
+      const got = asNdjson(file, el, row[el.name], want);
+      assert.equal(got, want, `${file} row ${i} ${el.name}`);
+      if (typeof want === 'number') assert.ok(Object.is(got, want), `${file} row ${i} ${el.name}: ${String(got)} is exactly ${want}`);
+    }
+  });
+  return meta;
+}
+
 /** Every Parquet file of `out` against its NDJSON twin; returns the files compared. */
 async function compareWithTwins(out: string): Promise<string[]> {
   const found = files(out);
   for (const file of found) {
-    const twin = readNdjson(join(out, file.replace(/\.parquet$/, '.ndjson')));
-    const { meta, rows } = await readParquet(readFileSync(join(out, file)));
-    const leaves = meta.schema.slice(1);
-    if (twin.length > 0) assert.equal(leaves.map((e) => e.name), Object.keys(twin[0]!), `${file} columns`);
-    leaves.forEach((el) => expectType(file, el));
-    assert.is(rows.length, twin.length, `${file} rows`);
-    rows.forEach((row, i) => {
-      for (const el of leaves) {
-        const want = twin[i]![el.name];
-        const got = asNdjson(file, el, row[el.name], want);
-        assert.equal(got, want, `${file} row ${i} ${el.name}`);
-        if (typeof want === 'number') assert.ok(Object.is(got, want), `${file} row ${i} ${el.name}: ${String(got)} is exactly ${want}`);
-      }
-    });
+    await compareWithTwin(file, readFileSync(join(out, file)), readNdjson(join(out, file.replace(/\.parquet$/, '.ndjson'))));
   }
   return found;
 }
@@ -199,6 +206,60 @@ test('a hand-built run: nulls, hostile strings and exact money read back exactly
   const again = join(tempDir(), 'lake');
   await runPipeline({ input, out: again, now: NOW });
   for (const f of compared) assert.ok(readFileSync(join(out, f)).equals(readFileSync(join(again, f))), `${f} is byte-identical`);
+});
+
+test('silver events of the sample, one file per event_date: row by row as the NDJSON, row groups within one day', async () => {
+  const out = join(tempDir(), 'lake');
+  await runPipeline({ input: SAMPLE, out, now: NOW });
+  const twin = readNdjson(join(out, 'silver/events.ndjson'));
+  const written = new Map<string, Uint8Array[]>();
+  const writer = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', (path) => {
+    const chunks: Uint8Array[] = [];
+    written.set(path, chunks);
+    return { out: { writeBytes: (b) => chunks.push(b.slice()) }, close: () => undefined };
+  }, { rowGroupRows: 25 });
+  for (let i = 0; i < twin.length; i += 7) writer.write(twin.slice(i, i + 7));
+  writer.finish();
+  const days = [...new Set(twin.map((r) => r.event_date as string))];
+  assert.equal(writer.files.map((f) => f.path), days.map((d) => `silver/events/event_date=${d}/part-0.parquet`));
+  let at = 0;
+  for (const f of writer.files) {
+    const rows = twin.filter((r) => r.event_date === f.value);
+    assert.is(f.rows, rows.length);
+    const meta = await compareWithTwin(f.path, new Uint8Array(Buffer.concat(written.get(f.path)!)), twin.slice(at, at + rows.length));
+    let first = at;
+    for (const group of meta.row_groups) {
+      const n = Number(group.num_rows);
+      assert.ok(n <= 25, `${f.path}: ${n} rows in a group`);
+      const stat = (name: string) => group.columns.find((c) => c.meta_data!.path_in_schema[0] === name)!.meta_data!.statistics!;
+      const ts = stat('event_ts');
+      // Sorted by time: a group's min and max are its first and last rows.
+      assert.is((ts.min_value as Date).toISOString(), twin[first]!.event_ts);
+      assert.is((ts.max_value as Date).toISOString(), twin[first + n - 1]!.event_ts);
+      const day = stat('event_date');
+      assert.equal([day.min_value, day.max_value].map((d) => (d as Date).toISOString().slice(0, 10)), [f.value, f.value]);
+      first += n;
+    }
+    at += rows.length;
+  }
+  assert.is(at, twin.length);
+  assert.throws(() => writer.write(twin.slice(0, 1)), /after finish/);
+  const back = new PartitionedParquetWriter('t', SILVER_EVENT_COLUMNS, 'event_date', () => ({ out: { writeBytes: () => undefined }, close: () => undefined }));
+  back.write([twin[twin.length - 1]!]);
+  assert.throws(() => back.write([twin[0]!]), /event_date out of order: 2026-01-\d\d after 2026-01-\d\d/);
+});
+
+test('partitions staged: committed with the lakehouse, one folder per day', async () => {
+  const out = join(tempDir(), 'lake');
+  const staging = new Staging(out);
+  const writer = stagedPartitions(staging, 'silver/events', SILVER_EVENT_COLUMNS, 'event_date');
+  writer.write([0, 1].map((i) => ({ event_id: `e${i}`, user_id: 'u', event_type: 'login', event_ts: `2026-01-0${1 + i}T00:00:00.000Z`,
+    event_date: `2026-01-0${1 + i}`, schema_version: 2, is_bot: false, versions: 1, source: 'events.ndjson', pos: i + 1 })));
+  writer.finish();
+  staging.commit();
+  assert.equal(files(out), ['silver/events/event_date=2026-01-01/part-0.parquet', 'silver/events/event_date=2026-01-02/part-0.parquet']);
+  const { rows } = await readParquet(readFileSync(join(out, 'silver/events/event_date=2026-01-02/part-0.parquet')));
+  assert.equal(rows.map((r) => [r.event_id, r.event_ts, r.amount, r.attributes]), [['e1', new Date('2026-01-02T00:00:00Z'), null, null]]);
 });
 
 test.run();
