@@ -15,6 +15,9 @@ export { validateMarketing } from './validate-marketing.js';
 export { GOLD_TABLES, initGold, addEvent, addSubscription, addMarketing, mergeGold, finishGold, goldCsv, goldNdjson,
   packGold, unpackGold, type PackedGold,
   type GoldTables, type GoldTableName, type GoldRow, type GoldState } from './gold/index.js';
+export { goldParquetTable } from './gold/index.js';
+export { ParquetFileWriter, PartitionedParquetWriter, parquetBytes, SILVER_EVENT_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS,
+  SILVER_MARKETING_COLUMNS, type ParquetTable, type ParquetColumn, type ParquetWriteOptions } from './parquet/index.js';
 export type { Report } from './report.js';
 export type * from './types.js';
 export { createStreamEngine, type StreamEngine, type StreamSink, type StreamInfo } from './stream.js';

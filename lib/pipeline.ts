@@ -9,7 +9,9 @@ import { mergeEventPartitions } from './event-merge.js';
 import { processEvents } from './event-workers.js';
 import type { PartitionResult } from './event-partition.js';
 import { AudicinError, fileError } from './errors.js';
-import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, type GoldTables } from './gold/index.js';
+import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, goldParquetTable,
+  type GoldTables } from './gold/index.js';
+import { SILVER_MARKETING_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS, writeParquetFile } from './parquet/index.js';
 import { resolveOptions, type Options } from './options.js';
 import { Staging, type FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
@@ -17,7 +19,7 @@ import { checkSourceFile, landSource } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
 import { QuarantineSamples, reportHtml } from './report-html/index.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
-import { marketingLine, subscriptionLine } from './silver.js';
+import { marketingLine, marketingRow, subscriptionLine, subscriptionRow } from './silver.js';
 import { writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
 import { trace } from './trace.js';
 import type { QuarantineRow, SilverMarketing, SourceName } from './types.js';
@@ -140,6 +142,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       addSubscription(gold, s);
     }
     silverSubs.close();
+    writeParquetFile(staging, 'silver/subscriptions.parquet', SILVER_SUBSCRIPTION_COLUMNS, subs.rows.map(subscriptionRow));
     const silverMarketing = staging.open('silver/marketing_spend.ndjson');
     const byDateChannel = (a: SilverMarketing, b: SilverMarketing): number =>
       a.date < b.date ? -1 : a.date > b.date ? 1 : a.channel < b.channel ? -1 : 1;
@@ -148,6 +151,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       addMarketing(gold, m);
     }
     silverMarketing.close();
+    writeParquetFile(staging, 'silver/marketing_spend.parquet', SILVER_MARKETING_COLUMNS, marketing.rows.map(marketingRow));
     writeSuperseded(staging, 'subscriptions', subs);
     writeSuperseded(staging, 'marketing_spend', marketing);
 
@@ -156,6 +160,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     for (const { name } of GOLD_TABLES) {
       staging.writeFile(`gold/${name}.csv`, goldCsv(name, tables[name]));
       staging.writeFile(`gold/${name}.ndjson`, goldNdjson(name, tables[name]));
+      writeParquetFile(staging, `gold/${name}.parquet`, goldParquetTable(name), tables[name]);
     }
 
     const sources = { events: events.info, subscriptions: subs.info, marketing_spend: marketing.info };

@@ -21,8 +21,9 @@ export function eventLine(e: SilverEvent, cal: Calendar): string {
     + `"source":${str(e.source)},"pos":${e.pos},"attributes":${e.attributes === null ? null : JSON.stringify(e.attributes)}}\n`;
 }
 
-export function subscriptionLine(s: SilverSubscription): string {
-  return JSON.stringify({
+/** One silver subscription as its NDJSON and Parquet forms hold it, keys in column order. */
+export function subscriptionRow(s: SilverSubscription): Record<string, unknown> {
+  return {
     subscription_id: s.subscription_id,
     user_id: s.user_id,
     plan: s.plan,
@@ -37,18 +38,27 @@ export function subscriptionLine(s: SilverSubscription): string {
     source: s.source,
     pos: s.pos,
     attributes: s.attributes,
-  }) + '\n';
+  };
 }
 
-export function marketingLine(m: SilverMarketing): string {
-  return JSON.stringify({
+export function subscriptionLine(s: SilverSubscription): string {
+  return JSON.stringify(subscriptionRow(s)) + '\n';
+}
+
+/** One silver marketing row as its NDJSON and Parquet forms hold it, keys in column order. */
+export function marketingRow(m: SilverMarketing): Record<string, unknown> {
+  return {
     date: m.date,
     channel: m.channel,
     spend_usd: fromMicros(m.spend_micros),
     versions: m.versions,
     source: m.source,
     pos: m.pos,
-  }) + '\n';
+  };
+}
+
+export function marketingLine(m: SilverMarketing): string {
+  return JSON.stringify(marketingRow(m)) + '\n';
 }
 
 /** Silver event order: `(event_ts, event_id)`. */

@@ -84,7 +84,7 @@ test('full disk, 1 worker: short writes are completed; ENOSPC at the k-th write 
     assert.ok(isAudicinError(err), String(err));
     assert.is(err.code, 'E_OUTPUT');
     // The first writes are of the lock file (7 bytes at a time); then the files of the lakehouse.
-    const file = at === 1 ? `${lakehouseHome(out)}/lock` : `${out}/[a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json|html)`;
+    const file = at === 1 ? `${lakehouseHome(out)}/lock` : `${out}/[a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json|html|parquet)`;
     assert.match(err.message, new RegExp(`^audicin: ${file}: no space left on device$`), `write ${at}: ${err.message}`);
     assert.equal(snapshot(out), A, `write ${at}`);
     assert.equal(leftovers(out), []);
@@ -94,6 +94,37 @@ test('full disk, 1 worker: short writes are completed; ENOSPC at the k-th write 
   const copy = await failing(runPipeline({ input: inputB, out }, { fs: faultyFs({ fail: { call: 'copyFile', at: 1, code: 'ENOSPC' } }) }));
   assert.is((copy as Error).message, `audicin: ${out}/bronze/events.ndjson: no space left on device`);
   assert.equal(snapshot(out), A);
+});
+
+test('full disk while a Parquet file is written: one line naming it, old lakehouse kept', async () => {
+  const out = await outWithA();
+  const seen = faultyFs({});
+  await runPipeline({ input: inputB, out, workers: 1 }, { fs: seen });
+  await runPipeline({ input: inputA, out });
+  // writeParquetFile opens, writes and closes its file with no other call between: the
+  // writes after a .parquet open and before the next close are that file's.
+  const targets = new Map<string, number>();
+  let writes = 0;
+  let open: string | null = null;
+  for (const entry of seen.log) {
+    const [call, path] = entry.split(' ') as [string, string];
+    if (call === 'openSync') open = path.endsWith('.parquet') ? path : null;
+    else if (call === 'closeSync') open = null;
+    else if (call === 'writeSync') {
+      writes++;
+      if (open !== null && !targets.has(open)) targets.set(open, writes);
+    }
+  }
+  const parquetFiles = [...targets.keys()].map((p) => p.split('/').slice(-2).join('/'));
+  assert.ok(parquetFiles.includes('gold/daily_active_users.parquet') && parquetFiles.includes('silver/subscriptions.parquet'), parquetFiles.join());
+  for (const [path, at] of [...targets].filter((_, i) => i % 4 === 0)) {
+    const err = await failing(runPipeline({ input: inputB, out, workers: 1 },
+      { fs: faultyFs({ fail: { call: 'writeSync', at, code: 'ENOSPC' } }) }));
+    assert.ok(isAudicinError(err), String(err));
+    assert.is(err.message, `audicin: ${out}/${path.split('/').slice(-2).join('/')}: no space left on device`);
+    assert.equal(snapshot(out), A, path);
+    assert.equal(leftovers(out), []);
+  }
 });
 
 test('full disk, 2 workers: the silver writer thread completes short writes and reports ENOSPC; the run fails', async () => {

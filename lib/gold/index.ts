@@ -5,5 +5,6 @@ export { initGold, addEvent, addSubscription, addMarketing, mergeGold, channelOf
 export type { GoldState, UserAcc, DayAcc, SignupAcc, SubAcc } from './state.js';
 export { finishGold } from './tables.js';
 export { goldCsv, goldNdjson } from './format.js';
+export { goldParquetTable } from './parquet.js';
 export { roundCents } from './money.js';
 export { packGold, unpackGold, packedBuffers, type PackedGold } from './codec.js';
