@@ -47,7 +47,7 @@ export async function runCommand(values: FlagValues, io: CommandIo): Promise<num
     ...gold.daily_revenue_net.slice(0, 5).map((r) => `  ${r.date}  gross=${r.gross_revenue_usd}  refunds=${r.refunds_usd}  net=${r.net_revenue_usd}`),
     '',
     `Report with charts: ${resolve(out, 'report.html')} (open it in a browser)`,
-    `Full tables: ${resolve(out, 'gold')}/<table>.csv and .ndjson; silver in ${resolve(out, 'silver')}, rejects in ${resolve(out, 'quarantine')}, counts in ${resolve(out, 'report.json')}`,
+    `Full tables: ${resolve(out, 'gold')}/<table>.csv, .ndjson and .parquet; silver in ${resolve(out, 'silver')}, rejects in ${resolve(out, 'quarantine')}, counts in ${resolve(out, 'report.json')}`,
     `Look at them: audicin show --out ${out}`,
   ];
   // The lakehouse is already in place: a reader that goes away (`| head -3`) is no error.
