@@ -3,30 +3,26 @@
 // format has one reader; a reader gets the date range, so it may skip what cannot match
 // (NDJSON stops after the last day; Parquet day partitions and row groups by their statistics).
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AudicinError, fileError } from '../errors.js';
 import { GOLD_TABLES } from '../gold/index.js';
 import { quarantinedTotal, type Report } from '../report.js';
 import type { SourceName } from '../types.js';
+import { afterRange, beforeRange, noScan, readParquetParts, type DayRange, type ParquetPart, type ScanCounts } from './parquet-read.js';
 
 export type Row = Record<string, unknown>;
 
 /** Inclusive days, `YYYY-MM-DD`; an absent end is open. */
-export interface DateRange {
-  from?: string;
-  to?: string;
-}
+export type DateRange = DayRange;
 
 /**
- * Where a table's rows are stored: NDJSON files today. Parquet slots in as another member,
- * `{ format: 'parquet'; files: { path: string; day: string | null }[] }`: locate() lists the
- * `event_date=YYYY-MM-DD` partitions of silver/events (day null for a single file), and its
- * reader (hyparquet) drops the partitions outside the range, then the row groups whose
- * min/max of the date column miss it, before reading a row.
+ * Where a table's rows are stored. Parquet is the typed form and wins when a table has both:
+ * silver events as `event_date=YYYY-MM-DD` day partitions (`files` in day order, each with its
+ * day), or any table as one `<table>.parquet` (day null); else the NDJSON file.
  */
-export type Stored = { format: 'ndjson'; path: string };
+export type Stored = { format: 'ndjson'; path: string } | { format: 'parquet'; files: ParquetPart[] };
 
 /** A table of a lakehouse. */
 export interface LakeTable {
@@ -55,8 +51,35 @@ export const DATE_COLUMNS: Readonly<Record<string, string>> = {
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
-/** How a table is stored under `lake`, probing the formats in order of preference (Parquet will go first); null when absent. */
-async function locate(lake: string, folder: string, base: string): Promise<Stored | null> {
+const PARTITION = /^([a-z_]+)=(\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * The day partitions of folder `dir` by `key` (`<key>=YYYY-MM-DD/*.parquet`), in day then file
+ * order; null when `dir` is not a folder or holds none.
+ */
+async function partitions(dir: string, key: string): Promise<ParquetPart[] | null> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const parts: ParquetPart[] = [];
+  for (const e of entries) {
+    const m = PARTITION.exec(e.name);
+    if (!e.isDirectory() || m === null || m[1] !== key) continue;
+    const files = (await readdir(join(dir, e.name))).filter((f) => f.endsWith('.parquet')).sort();
+    for (const f of files) parts.push({ path: join(dir, e.name, f), day: m[2]! });
+  }
+  return parts.length === 0 ? null : parts.sort((a, b) => (a.day! < b.day! ? -1 : a.day! > b.day! ? 1 : a.path < b.path ? -1 : 1));
+}
+
+/** How a table is stored under `lake`, the typed form first: day partitions, one Parquet file, NDJSON; null when absent. */
+async function locate(lake: string, folder: string, base: string, dateColumn: string | null): Promise<Stored | null> {
+  const parts = dateColumn === null ? null : await partitions(join(lake, folder, base), dateColumn);
+  if (parts !== null) return { format: 'parquet', files: parts };
+  const parquet = join(lake, folder, `${base}.parquet`);
+  if (await exists(parquet)) return { format: 'parquet', files: [{ path: parquet, day: null }] };
   const path = join(lake, folder, `${base}.ndjson`);
   return (await exists(path)) ? { format: 'ndjson', path } : null;
 }
@@ -107,8 +130,9 @@ export async function openLake(lake: string): Promise<Lake> {
   }
   const tables: LakeTable[] = [];
   for (const c of candidates) {
-    const stored = await locate(lake, c.folder, c.base);
-    if (stored !== null) tables.push({ name: c.name, rows: c.rows, dateColumn: DATE_COLUMNS[c.name] ?? null, columns: c.columns, stored });
+    const dateColumn = DATE_COLUMNS[c.name] ?? null;
+    const stored = await locate(lake, c.folder, c.base, dateColumn);
+    if (stored !== null) tables.push({ name: c.name, rows: c.rows, dateColumn, columns: c.columns, stored });
   }
   return { tables, reasons };
 }
@@ -122,11 +146,8 @@ export function findTable(lake: Lake, name: string): LakeTable {
   return table;
 }
 
-const before = (day: unknown, range: DateRange): boolean => range.from !== undefined && (typeof day !== 'string' || day < range.from);
-const after = (day: unknown, range: DateRange): boolean => range.to !== undefined && typeof day === 'string' && day > range.to;
-
 /** Rows of an NDJSON file in order; with a date column, those within `range`, stopping after its last day (the table is sorted by it). */
-async function* readNdjson(stored: Stored, dateColumn: string | null, range: DateRange): AsyncGenerator<Row> {
+async function* readNdjson(stored: Stored & { format: 'ndjson' }, dateColumn: string | null, range: DateRange): AsyncGenerator<Row> {
   const input = createReadStream(stored.path);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let pos = 0;
@@ -141,8 +162,8 @@ async function* readNdjson(stored: Stored, dateColumn: string | null, range: Dat
         throw new AudicinError('E_INPUT_UNREADABLE', `${stored.path}: line ${pos} is not JSON`);
       }
       if (dateColumn !== null) {
-        if (after(row[dateColumn], range)) return;
-        if (before(row[dateColumn], range)) continue;
+        if (afterRange(row[dateColumn], range)) return;
+        if (beforeRange(row[dateColumn], range)) continue;
       }
       yield row;
     }
@@ -154,15 +175,16 @@ async function* readNdjson(stored: Stored, dateColumn: string | null, range: Dat
   }
 }
 
-const READERS: { [F in Stored['format']]: (stored: Stored, dateColumn: string | null, range: DateRange) => AsyncGenerator<Row> } = {
-  ndjson: readNdjson,
-};
-
-/** The rows of `table` within `range` (every row when it is open), in stored order. */
-export function readRows(table: LakeTable, range: DateRange = {}): AsyncGenerator<Row> {
+/**
+ * The rows of `table` within `range` (every row when it is open), in stored order. A Parquet
+ * table counts the partitions and row groups it reads and skips in `counts` (default: dropped).
+ */
+export function readRows(table: LakeTable, range: DateRange = {}, counts: ScanCounts = noScan()): AsyncGenerator<Row> {
   const filtered = range.from !== undefined || range.to !== undefined;
   if (filtered && table.dateColumn === null) {
     throw new AudicinError('E_BAD_OPTION', `show: ${table.name} has no date column for --from/--to; tables with one: ${Object.keys(DATE_COLUMNS).join(', ')}`);
   }
-  return READERS[table.stored.format](table.stored, filtered ? table.dateColumn : null, range);
+  const dateColumn = filtered ? table.dateColumn : null;
+  const { stored } = table;
+  return stored.format === 'parquet' ? readParquetParts(stored.files, dateColumn, range, counts) : readNdjson(stored, dateColumn, range);
 }
