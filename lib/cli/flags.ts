@@ -129,6 +129,8 @@ export const FLAGS: readonly Flag[] = [
     help: 'show at most N rows', default: '20 for table, every row for csv and ndjson' }),
   flag({ name: 'format', arg: 'FORMAT', key: 'format', commands: ['show'], parse: formatArg,
     help: 'table (aligned, for people), csv or ndjson', default: 'table' }),
+  flag({ name: 'verbose', key: 'verbose', commands: ['show'],
+    help: 'the Parquet day partitions and row groups read and skipped, one line on stderr' }),
   flag({ name: 'help', short: 'h', key: 'help', commands: ['run', 'stream', 'gold', 'show'], help: 'this text' }),
 ];
 

@@ -5,7 +5,8 @@
 import { AudicinError } from '../errors.js';
 import { DEFAULTS } from '../options.js';
 import type { FlagValues } from './flags.js';
-import { findTable, openLake, readRows, type DateRange, type Row } from './lake.js';
+import { findTable, openLake, readRows, type DateRange, type LakeTable, type Row } from './lake.js';
+import { noScan, type ScanCounts } from './parquet-read.js';
 import { writeOut, type CommandIo } from './output.js';
 import { columnsOf, csvLine, ndjsonLine, textTable } from './render.js';
 
@@ -21,8 +22,8 @@ export async function showCommand(values: FlagValues, positionals: string[], io:
   const lake = await openLake(values.out ?? DEFAULTS.out);
   const name = positionals[0];
   if (name === undefined) {
-    if (values.from !== undefined || values.to !== undefined || values.limit !== undefined || values.format !== undefined) {
-      throw new AudicinError('E_USAGE', 'show: --from, --to, --limit and --format need a TABLE (see audicin show --help)');
+    if (values.from !== undefined || values.to !== undefined || values.limit !== undefined || values.format !== undefined || values.verbose !== undefined) {
+      throw new AudicinError('E_USAGE', 'show: --from, --to, --limit, --format and --verbose need a TABLE (see audicin show --help)');
     }
     const tables = textTable(['table', 'rows'], lake.tables.map((t) => ({ table: t.name, rows: t.rows })));
     const reasons = lake.reasons.length === 0 ? 'no quarantined records\n' : `quarantine reasons:\n${textTable(['source', 'reason', 'rows'], lake.reasons)}`;
@@ -36,7 +37,12 @@ export async function showCommand(values: FlagValues, positionals: string[], io:
   }
   const format = values.format ?? 'table';
   const limit = values.limit ?? (format === 'table' ? TABLE_LIMIT : Infinity);
-  const rows = readRows(table, range);
+  const counts = noScan();
+  const rows = readRows(table, range, counts);
+  // stdout stays the rows alone, whatever the stored format; what was skipped goes to stderr.
+  const summary = async (): Promise<void> => {
+    if (values.verbose === true) await writeOut(io.stderr, scanLine(table, counts));
+  };
   if (format === 'table') {
     const shown: Row[] = [];
     let more = false;
@@ -50,6 +56,7 @@ export async function showCommand(values: FlagValues, positionals: string[], io:
       : `(${shown.length} row${shown.length === 1 ? '' : 's'})`;
     const columns = columnsOf(shown, table.columns);
     await writeOut(io.stdout, `${columns.length === 0 ? '' : textTable(columns, shown)}${count}\n`);
+    await summary();
     return 0;
   }
   let columns: string[] | null = table.columns === null ? null : [...table.columns];
@@ -72,5 +79,14 @@ export async function showCommand(values: FlagValues, positionals: string[], io:
     }
   }
   if (text !== '') await writeOut(io.stdout, text);
+  await summary();
   return 0;
+}
+
+/** The --verbose line: how `table` is stored and, for Parquet, what the read opened and skipped. */
+export function scanLine(table: LakeTable, c: ScanCounts): string {
+  if (table.stored.format === 'ndjson') return `show: ${table.name}: read from NDJSON\n`;
+  const partitions = table.stored.files.some((f) => f.day !== null)
+    ? `day partitions ${c.partitionsRead} read, ${c.partitionsSkipped} skipped; ` : '';
+  return `show: ${table.name}: Parquet ${partitions}row groups ${c.rowGroupsRead} read, ${c.rowGroupsSkipped} skipped\n`;
 }
