@@ -1,7 +1,8 @@
 // The `show` command: the tables of a lakehouse and their rows, on the terminal or as CSV or
 // NDJSON for other programs. The table format reads at most --limit rows (default 20); CSV and
 // NDJSON stream every row unless --limit says otherwise, writing in batches as the reader
-// takes them.
+// takes them. Rows print the same whether a table is read from Parquet or NDJSON; --verbose
+// says on stderr which it was and what the date range let the Parquet reader skip.
 import { AudicinError } from '../errors.js';
 import { DEFAULTS } from '../options.js';
 import type { FlagValues } from './flags.js';
@@ -83,7 +84,10 @@ export async function showCommand(values: FlagValues, positionals: string[], io:
   return 0;
 }
 
-/** The --verbose line: how `table` is stored and, for Parquet, what the read opened and skipped. */
+/**
+ * The --verbose line: how `table` is stored and, for Parquet, what the read opened and skipped
+ * (a read that --limit stopped counts only what it reached: the table format stops at 20 rows).
+ */
 export function scanLine(table: LakeTable, c: ScanCounts): string {
   if (table.stored.format === 'ndjson') return `show: ${table.name}: read from NDJSON\n`;
   const partitions = table.stored.files.some((f) => f.day !== null)
