@@ -44,6 +44,7 @@ const OPTIONS = {
   'bot-window-ms': { type: 'string' },
   'max-line-bytes': { type: 'string' },
   workers: { type: 'string' },
+  memory: { type: 'string' },
   now: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -64,6 +65,7 @@ async function commonOptions(values: Values): Promise<Options> {
     botWindowMs: num(values, 'bot-window-ms'),
     maxLineBytes: num(values, 'max-line-bytes'),
     workers: num(values, 'workers'),
+    memory: values.memory,
     now: values.now,
   };
 }

@@ -108,6 +108,10 @@ export function eventHash(bytes: Buffer): { hash: number; parsed: ParsedLine | u
   return { hash: id === null ? 0 : idHash(id), parsed };
 }
 
+/** One quarantine row of events as its line of `quarantine/events.ndjson`. */
+export const quarantineText = (file: string, pos: number, reason: QuarantineReason, detail: string, raw: string): string =>
+  JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n';
+
 /** Quarantine rows of events, collected with their counters. */
 export function eventRejects(file: string, info: SourceReport): { rows: PosRows; reject: Reject } {
   const rows: PosRows = { pos: [], text: [] };
@@ -115,7 +119,7 @@ export function eventRejects(file: string, info: SourceReport): { rows: PosRows;
     info.records++;
     countQuarantined(info, reason);
     rows.pos.push(pos);
-    rows.text.push(JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n');
+    rows.text.push(quarantineText(file, pos, reason, detail, raw));
   };
   return { rows, reject };
 }

@@ -1,7 +1,9 @@
 // The batch run: read → validate → dedup → bots → accumulate → aggregate → write.
 // Events go through partitions on worker threads (event-workers.ts) and are merged by time
 // (event-merge.ts); the two small sources stream through their readers into dedup maps
-// here meanwhile. Dedup is exact over the whole input, whatever its order.
+// here meanwhile. Dedup is exact over the whole input, whatever its order. When the events
+// would not fit the memory budget, they go out of core through buckets instead (batch/),
+// with the same outputs byte for byte.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Version } from './dedup.js';

@@ -13,7 +13,7 @@ import { lakehouseHome } from '../lib/output.js';
 import { faultyFs, realFs, type OutputFs } from '../lib/output-fs.js';
 import { runPipeline, type PipelineIo } from '../lib/pipeline.js';
 import type { Options } from '../lib/options.js';
-import { snapshot, tempDir } from './helpers.js';
+import { snapshot, tempDir, writeInput } from './helpers.js';
 
 const NOW = '2026-03-01T00:00:00Z';
 const TINY = 8 * 1024 * 1024;
@@ -96,6 +96,35 @@ test('a tiny budget on 200k generated events gives the in-memory bytes, at 1 and
     const spilled = await lake({ input, workers, memory: TINY });
     assert.ok(spilled.spilled);
     assert.equal(spilled.files, memory.files, `${workers} workers`);
+  }
+});
+
+test('edge records: too long, blank, broken, escaped or missing ids, ties, bots and unicode ids split the same way', async () => {
+  const base = Date.parse('2026-01-10T10:00:00Z');
+  const ev = (id: unknown, user: string, ms: number, extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({ event_id: id, user_id: user, event_type: 'page_view', timestamp: new Date(base + ms).toISOString(), ...extra });
+  const lines = [
+    ev('a', 'u1', 0), '', '   ', 'x'.repeat(300), '{"event_id": "broken', ev('a', 'u1', 0), ev('a', 'u2', 5),
+    ev('esc\\aped', 'u1', 1), '{"user_id":"u1","event_type":"click","timestamp":"2026-01-10T10:00:00Z"}', ev(42, 'u3', 2),
+    ev('é', 'u3', 3), ev('\u{1F600}', 'u3', 3), ev('z', 'u3', 3), ev('ﬀ', 'u3', 3),
+    ev('p1', 'u4', 9, { event_type: 'purchase', amount: 5, currency: 'EUR' }), ev('p1', 'u4', 9, { event_type: 'purchase', amount: 7, currency: 'USD' }),
+    ev('s1', 'u5', 4, { event_type: 'signup', acquisition_channel: ' Ads ' }),
+    ...Array.from({ length: 25 }, (_, i) => ev(`bot${i}`, 'robot', i * 10)),
+  ];
+  const input = writeInput({ events: lines.join('\n') + '\n' });
+  const options = { input, workers: 1, maxLineBytes: 200 };
+  const memory = await lake(options);
+  const report = JSON.parse(Buffer.from(memory.files['report.json'], 'base64').toString('utf8'));
+  assert.equal(report.bots, ['robot']);
+  assert.is(report.sources.events.blank_lines, 2);
+  assert.equal(report.sources.events.quarantined, { invalid_json: 1, line_too_long: 1, missing_event_id: 1 });
+  assert.equal([report.sources.events.silver, report.sources.events.superseded], [34, 3]);
+  for (const buckets of [{ events: 7, users: 2 }, { events: 2, users: 7 }]) {
+    for (const workers of [1, 2]) {
+      const got = await lake({ ...options, workers }, { buckets });
+      assert.ok(got.spilled);
+      assert.equal(got.files, memory.files, `${JSON.stringify(buckets)} at ${workers} workers`);
+    }
   }
 });
 

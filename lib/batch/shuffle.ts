@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
-import { eventHash } from '../event-partition.js';
+import { eventHash, quarantineText } from '../event-partition.js';
 import { LineSplitter } from '../lines.js';
 import type { OutputFs } from '../output-fs.js';
 import { tooLongDetail } from '../readers.js';
@@ -47,7 +47,7 @@ export async function shuffleEvents(path: string, opts: ResolvedOptions, dir: st
     tooLong(head, pos, n) {
       info.records++;
       countQuarantined(info, 'line_too_long');
-      writePosRow(rejects, pos, JSON.stringify({ source: file, pos, reason: 'line_too_long', detail: tooLongDetail(n), raw: head.toString('utf8') }) + '\n');
+      writePosRow(rejects, pos, quarantineText(file, pos, 'line_too_long', tooLongDetail(n), head.toString('utf8')));
     },
   }, opts.maxLineBytes);
   try {

@@ -85,17 +85,22 @@ export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples:
   silver.close();
   trace('silver events written');
   const found = users.flatMap((u) => u.bots).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const states = users.map((u) => {
+  // One state at a time: users never span buckets, so the merged state is as big as the
+  // bucket states together, and no more than it is held at once.
+  let gold: GoldState | null = null;
+  for (const u of users) {
+    let state: GoldState;
     try {
-      return unpackGold(deserialize(readFileSync(u.gold)));
+      state = unpackGold(deserialize(readFileSync(u.gold)));
     } catch (err) {
       throw fileError('E_SOURCE_UNREADABLE', u.gold, err);
     }
-  });
-  const gold = states.slice(1).reduce((acc, s) => mergeGold(acc, s), states[0]);
+    gold = gold === null ? state : mergeGold(gold, state);
+  }
   trace('events spill: gold states merged');
   const bytes = shuffle.bytes + events.reduce((n, e) => n + e.bytes, 0) + users.reduce((n, u) => n + u.bytes, 0);
   trace(`events spill: ${bytes} bytes spilled`);
   staging.remove(SPILL);
-  return { info, bots: found.map((b) => b[0]), botPeaks: Object.fromEntries(found), gold: () => gold };
+  const merged = gold!;
+  return { info, bots: found.map((b) => b[0]), botPeaks: Object.fromEntries(found), gold: () => merged };
 }
