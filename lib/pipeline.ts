@@ -42,7 +42,7 @@ export interface PipelineIo {
   /** Default none. */
   threadFaults?: FaultPlan;
   /** Forces the out-of-core path with these bucket counts; default: as the memory budget plans it. */
-  buckets?: BucketPlan;
+  buckets?: Omit<BucketPlan, 'concurrent'>;
 }
 
 /**
@@ -133,7 +133,8 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     trace('events landed in bronze');
     landingHook.afterLanded?.('events', paths.events);
     // Out of core when the events would not fit the memory budget (batch/plan.ts).
-    const plan = io.buckets ?? planBuckets(statSync(landedEvents).size, opts.memory, bucketConcurrency(opts));
+    const plan = io.buckets === undefined ? planBuckets(statSync(landedEvents).size, opts.memory, bucketConcurrency(opts))
+      : { ...io.buckets, concurrent: bucketConcurrency(opts) };
     if (plan === null) {
       partitions = processEvents(landedEvents, opts);
       partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled

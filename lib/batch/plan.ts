@@ -5,6 +5,8 @@
 //   in memory  when  FIXED + size × IN_MEMORY_PER_BYTE ≤ memory
 //   otherwise  bucket = max(memory − FIXED, memory / 4) / (concurrent × BUCKET_PER_BYTE)
 //              B = U = clamp(ceil(size / bucket), 2, MAX_BUCKETS)
+//              and, when MAX_BUCKETS leaves buckets bigger than `bucket`, fewer at a time:
+//              concurrent = max(1, floor(usable / (size / B × BUCKET_PER_BYTE)))
 //
 // `size` is the landed events file in bytes. The factors are measured, not derived: on the
 // generated data (146 bytes a line), the in-memory path peaks near 7 bytes of RSS per input
@@ -26,6 +28,8 @@ export interface BucketPlan {
   events: number;
   /** Buckets by hash of user_id. */
   users: number;
+  /** Buckets running at once. */
+  concurrent: number;
 }
 
 /** The plan for `size` bytes of events under `memory` with `concurrent` buckets at a time; null: in memory. */
@@ -34,5 +38,6 @@ export function planBuckets(size: number, memory: number, concurrent: number): B
   const usable = Math.max(memory - FIXED_BYTES, memory / 4);
   const bucket = Math.max(1, usable / (Math.max(1, concurrent) * BUCKET_PER_BYTE));
   const n = Math.min(MAX_BUCKETS, Math.max(2, Math.ceil(size / bucket)));
-  return { events: n, users: n };
+  const fits = Math.floor(usable / ((size / n) * BUCKET_PER_BYTE));
+  return { events: n, users: n, concurrent: Math.max(1, Math.min(concurrent, fits)) };
 }

@@ -41,7 +41,7 @@ export interface SpilledBuckets {
 export async function spillEvents(landed: string, opts: ResolvedOptions, staging: Staging, plan: BucketPlan, fs?: OutputFs):
   Promise<SpilledBuckets> {
   const dir = dirname(staging.reserve(`${SPILL}/plan`));
-  const concurrent = bucketConcurrency(opts);
+  const concurrent = plan.concurrent;
   trace(`events spill: ${plan.events} event buckets, ${plan.users} user buckets, ${concurrent} at a time`);
   const shuffle = await shuffleEvents(landed, opts, dir, plan.events, fs);
   trace('events spill: shuffled by event_id');
