@@ -26,6 +26,8 @@ and prints one table: wall s, events/s, MB/s, peak RSS MB and the ratio to the f
 Options:
   --sizes LIST     event counts, comma-separated, 100000 or 100k or 1M (default: 100k,1M)
   --large          also 10M events
+  --scale          batch only, 10M and 50M events (about 7 GB), one run each, with the
+                   bytes spilled out of core (the default 1 GiB memory budget)
   --modes LIST     batch, stream or both (default: batch,stream)
   --runs N         runs per measurement; the median is reported (default: 5 up to 100k
                    events, 3 above, when a run takes under 10 s; a single run otherwise)
@@ -40,6 +42,7 @@ Progress goes to stderr; stdout carries only the table (or the JSON).
 const OPTIONS = {
   sizes: { type: 'string' },
   large: { type: 'boolean' },
+  scale: { type: 'boolean' },
   modes: { type: 'string' },
   runs: { type: 'string' },
   cache: { type: 'string' },
@@ -56,6 +59,8 @@ interface Args {
   runs: number | undefined;
   cache: string;
   json: boolean;
+  /** Traces batch runs to read their spill bytes. */
+  scale: boolean;
 }
 
 /** One line of the result: a mode at a size. */
@@ -83,6 +88,8 @@ export interface Row {
   cpu_s: number | null;
   /** wall_s / the floor's wall_s on the same events file. */
   ratio_to_floor: number | null;
+  /** Batch with --scale: bytes written to spill files out of core (0: in memory), 10^6 bytes. */
+  spill_mb?: number | null;
 }
 
 class UsageError extends Error {}
@@ -105,6 +112,7 @@ function parse(argv: string[]): Args | 'help' {
     if (sizes.length === 0) throw new UsageError('--sizes: no size given');
   }
   if (values.large) sizes.push(10_000_000);
+  if (values.scale) sizes = [10_000_000, 50_000_000];
   sizes = [...new Set(sizes)].sort((a, b) => a - b);
   let modes: Mode[] = ['batch', 'stream'];
   if (values.modes !== undefined) {
@@ -113,7 +121,8 @@ function parse(argv: string[]): Args | 'help' {
     modes = (['batch', 'stream'] as const).filter((m) => asked.includes(m));
     if (modes.length === 0) throw new UsageError('--modes: no mode given');
   }
-  let runs: number | undefined;
+  if (values.scale) modes = ['batch'];
+  let runs: number | undefined = values.scale ? 1 : undefined;
   if (values.runs !== undefined) {
     runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: expected a positive whole number, got '${values.runs}'`);
@@ -123,7 +132,7 @@ function parse(argv: string[]): Args | 'help' {
   if (inRepo === '' || (!inRepo.startsWith('..') && !isAbsolute(inRepo))) {
     throw new UsageError(`--cache: ${cache} is inside the repository; choose a folder outside it`);
   }
-  return { sizes, modes, runs, cache, json: values.json ?? false };
+  return { sizes, modes, runs, cache, json: values.json ?? false, scale: values.scale ?? false };
 }
 
 /** A measurement in progress: one mode at one size. */
@@ -158,6 +167,11 @@ function finish(task: Task, data: Dataset): void {
   r.peak_rss_mb = rss.length > 0 ? round(Math.max(...rss) * 1024 / 1e6, 1) : null;
   const cpu = task.samples.map((s) => s.cpu_s).filter((x): x is number => x !== null);
   r.cpu_s = cpu.length > 0 ? round(median(cpu), 3) : null;
+  if (r.spill_mb !== undefined) {
+    // The run's trace (AUDICIN_TRACE) names the bytes it spilled; no such line: it ran in memory.
+    const m = / (\d+) bytes spilled/.exec(task.samples[0].stderr);
+    r.spill_mb = m === null ? 0 : round(Number(m[1]) / 1e6, 0);
+  }
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -207,10 +221,12 @@ async function benchSize(size: number, args: Args, tmp: string, streamGone: stri
   if (args.modes.includes('batch')) {
     const data = await ensureDataset(args.cache, size, false, log);
     const floor = add('floor', data, floorJob(data));
+    if (args.scale) process.env.AUDICIN_TRACE = '1';
     const batch = add('batch', data, () => {
       const dir = work();
       return { args: [scripts.cli, 'run', '--input', data.dir, '--out', join(dir, 'lakehouse')], workDir: dir };
     });
+    if (args.scale) batch.row.spill_mb = null;
     pairs.push([batch, floor]);
   }
   if (args.modes.includes('stream')) {
@@ -236,19 +252,21 @@ async function benchSize(size: number, args: Args, tmp: string, streamGone: stri
 }
 
 function render(rows: Row[]): string {
-  const head = ['size', 'mode', 'input', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'x floor', 'runs'];
+  const spill = rows.some((r) => r.spill_mb !== undefined);
+  const head = ['size', 'mode', 'input', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'x floor', 'runs', ...(spill ? ['spill MB'] : [])];
   const body = rows.map((r) => {
     const lead = [sizeLabel(r.size), r.mode, r.input];
     if (r.status !== 'ok' || r.wall_s === null) return [...lead, `${r.status}: ${r.error ?? 'no figures'}`];
     return [...lead, r.wall_s.toFixed(2), thousands(r.events_per_s!), r.mb_per_s!.toFixed(1),
-      r.peak_rss_mb === null ? '?' : r.peak_rss_mb.toFixed(0), r.ratio_to_floor === null ? '-' : r.ratio_to_floor.toFixed(2), String(r.runs)];
+      r.peak_rss_mb === null ? '?' : r.peak_rss_mb.toFixed(0), r.ratio_to_floor === null ? '-' : r.ratio_to_floor.toFixed(2), String(r.runs),
+      ...(spill ? [r.spill_mb == null ? '-' : String(r.spill_mb)] : [])];
   });
   const cpu = cpus();
   const caption = `node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU(s)`
     + `${cpu[0] ? ` (${cpu[0].model.trim()})` : ''}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM\n`
     + 'wall s: median of the runs; MB = 10^6 bytes; MB/s: events file bytes / wall; peak RSS: highest of the runs;\n'
     + 'x floor: wall / the floor\'s wall on the same events file (floor = read, split lines, JSON.parse each, one thread)\n';
-  return table([head, ...body], [false, false, false, true, true, true, true, true, true]) + caption;
+  return table([head, ...body], [false, false, false, true, true, true, true, true, true, true]) + caption;
 }
 
 function packageVersion(): string | null {

@@ -12,6 +12,8 @@ export interface Sample {
   /** Null when the child died before its probe could report. */
   peak_rss_kib: number | null;
   cpu_s: number | null;
+  /** The last 8 KiB of the child's stderr. */
+  stderr: string;
 }
 
 export interface ChildFailure {
@@ -71,6 +73,7 @@ export async function measure(job: Job): Promise<Sample | ChildFailure> {
       wall_s: wall,
       peak_rss_kib: probe.peak_rss_kib ?? null,
       cpu_s: probe.user_cpu_s === undefined ? null : probe.user_cpu_s + (probe.system_cpu_s ?? 0),
+      stderr,
     };
   } finally {
     current = undefined;

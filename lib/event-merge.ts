@@ -6,10 +6,10 @@ import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
 import type { FileSink } from './output.js';
-import { newSourceReport } from './report.js';
+import { addCounts, newSourceReport } from './report.js';
 import type { SilverJob } from './silver-writer.js';
 import { trace } from './trace.js';
-import type { QuarantineReason, SourceReport } from './types.js';
+import type { SourceReport } from './types.js';
 
 export interface MergedEvents {
   info: SourceReport;
@@ -62,7 +62,7 @@ function mergeOrder(parts: PartitionResult[]): { part: Uint8Array; index: Uint32
 }
 
 /** Above this, the ring of OrderedBotFinder is too big and the map-based counter serves. */
-const RING_BYTES = 256 << 20;
+export const RING_BYTES = 256 << 20;
 
 /**
  * The bots among the merged winners (SPEC 4): for each partition, a flag per local user
@@ -115,15 +115,7 @@ function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array
 export function mergeEventPartitions(parts: PartitionResult[], sinks: { quarantine: FileSink; superseded: FileSink },
   botThreshold: number, botWindowMs: number): MergedEvents {
   const info = newSourceReport(parts[0].info.file);
-  for (const p of parts) {
-    info.records += p.info.records;
-    info.blank_lines += p.info.blank_lines;
-    info.silver += p.info.silver;
-    info.superseded += p.info.superseded;
-    for (const [reason, n] of Object.entries(p.info.quarantined) as [QuarantineReason, number][]) {
-      info.quarantined[reason] = (info.quarantined[reason] ?? 0) + n;
-    }
-  }
+  for (const p of parts) addCounts(info, p.info);
   writeByPos(sinks.quarantine, parts.map((p) => p.quarantine));
   writeByPos(sinks.superseded, parts.map((p) => p.superseded));
 

@@ -4,7 +4,7 @@
 // reads the whole file, so line numbers stay physical, but parses only the lines it owns:
 // that is what lets worker threads share the work of one file (see event-workers.ts).
 import { createReadStream, statSync } from 'node:fs';
-import { makeCalendar } from './calendar.js';
+import { makeCalendar, type Calendar } from './calendar.js';
 import { fileError } from './errors.js';
 import { readId } from './fields.js';
 import type { PackedGold } from './gold/codec.js';
@@ -95,6 +95,76 @@ export function idHash(id: string): number {
   return h >>> 0;
 }
 
+/**
+ * Where a line's record belongs: the hash of its event_id (0 when it has none usable), and
+ * the parse, when the quick reader had to parse to tell, so the caller need not parse again.
+ */
+export function eventHash(bytes: Buffer): { hash: number; parsed: ParsedLine | undefined } {
+  const hash = quickIdHash(bytes);
+  if (hash >= 0) return { hash, parsed: undefined };
+  const parsed = parseJsonLine(bytes, EVENT_ID_FIELDS);
+  const value = parsed.value;
+  const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
+  return { hash: id === null ? 0 : idHash(id), parsed };
+}
+
+/** One quarantine row of events as its line of `quarantine/events.ndjson`. */
+export const quarantineText = (file: string, pos: number, reason: QuarantineReason, detail: string, raw: string): string =>
+  JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n';
+
+/** Quarantine rows of events, collected with their counters. */
+export function eventRejects(file: string, info: SourceReport): { rows: PosRows; reject: Reject } {
+  const rows: PosRows = { pos: [], text: [] };
+  const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
+    info.records++;
+    countQuarantined(info, reason);
+    rows.pos.push(pos);
+    rows.text.push(quarantineText(file, pos, reason, detail, raw));
+  };
+  return { rows, reject };
+}
+
+export type Reject = (pos: number, reason: QuarantineReason, detail: string, raw: string) => void;
+
+/** Validates one events line (SPEC 2) and offers it to dedup (SPEC 3); a reject goes to `reject`. */
+export function eventIntake(opts: ResolvedOptions, cal: Calendar, info: SourceReport, table: EventTable, reject: Reject):
+  (bytes: Buffer, pos: number, parsed?: ParsedLine) => void {
+  const file = opts.files.events;
+  return (bytes, pos, parsed) => {
+    parsed ??= parseJsonLine(bytes, EVENT_ID_FIELDS);
+    if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
+    const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
+    if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
+    info.records++;
+    table.offer(result, eventLine(result, cal));
+  };
+}
+
+/** The superseded rows of a table whose offering is over, sorted by pos. */
+export function supersededRows(file: string, table: EventTable): PosRows {
+  const losers = table.losers.sort((a, b) => a[1] - b[1]);
+  return {
+    pos: losers.map((l) => l[1]),
+    text: losers.map(([key, pos]) => JSON.stringify({ source: file, pos, key, winner_pos: table.winnerPos(key) }) + '\n'),
+  };
+}
+
+// addEvent reads only these fields; one object serves every call.
+const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
+  Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
+
+/** Accumulates one winner into gold from the compact fields EventTable keeps (kind: index into GOLD_KINDS; micros NaN: none). */
+export function addWinnerToGold(gold: GoldState, cal: Calendar, id: string, user: string, ts: number, kind: number,
+  micros: number, channel: string | null | undefined): void {
+  scratch.event_id = id;
+  scratch.user_id = user;
+  scratch.ts = ts;
+  scratch.event_type = GOLD_KINDS[kind];
+  scratch.usd_micros = Number.isNaN(micros) ? null : micros;
+  scratch.acquisition_channel = kind === 1 ? channel ?? null : null;
+  addEvent(gold, scratch as SilverEvent, cal);
+}
+
 /** Reads `path` and returns partition `part` of `count` of its events. */
 export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number):
   Promise<PartitionResult & { gold: GoldState }> {
@@ -109,33 +179,14 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   }
   // A silver line is about 2.6 times its raw line.
   const table = new EventTable(Math.ceil((size * 3) / count));
-  const quarantine: PosRows = { pos: [], text: [] };
-  const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
-    info.records++;
-    countQuarantined(info, reason);
-    quarantine.pos.push(pos);
-    quarantine.text.push(JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n');
-  };
+  const { rows: quarantine, reject } = eventRejects(file, info);
+  const intake = eventIntake(opts, cal, info, table, reject);
 
   const splitter = new LineSplitter({
     line(bytes, pos) {
-      let parsed: ParsedLine | undefined;
-      if (count > 1) {
-        let hash = quickIdHash(bytes);
-        if (hash < 0) {
-          parsed = parseJsonLine(bytes, EVENT_ID_FIELDS);
-          const value = parsed.value;
-          const id = typeof value === 'object' && value !== null ? readId((value as { event_id?: unknown }).event_id) : null;
-          hash = id === null ? 0 : idHash(id); // no usable id: partition 0
-        }
-        if (hash % count !== part) return;
-      }
-      parsed ??= parseJsonLine(bytes, EVENT_ID_FIELDS);
-      if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
-      const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
-      if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
-      info.records++;
-      table.offer(result, eventLine(result, cal));
+      if (count === 1) return intake(bytes, pos);
+      const { hash, parsed } = eventHash(bytes);
+      if (hash % count === part) intake(bytes, pos, parsed);
     },
     blank() {
       if (part === 0) info.blank_lines++;
@@ -160,11 +211,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
     userNames: [], lines: table.lines.bytes.subarray(0, table.lines.length),
     start: new Float64Array(n), end: new Float64Array(n), botAt: new Uint32Array(n), versions: new Uint32Array(n),
   };
-  const losers = table.losers.sort((a, b) => a[1] - b[1]);
-  const superseded: PosRows = {
-    pos: losers.map((l) => l[1]),
-    text: losers.map(([key, pos]) => JSON.stringify({ source: file, pos, key, winner_pos: table.winnerPos(key) }) + '\n'),
-  };
+  const superseded = supersededRows(file, table);
   table.dropIndex(); // a smaller heap for the rest
 
   const idBytes = new LineBuffer(n * 16);
@@ -182,24 +229,15 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   trace(`events part ${part}: winners gathered`);
   // Gold does not care about order: slot order reads memory front to back.
   const gold = initGold();
-  // addEvent reads only these fields; one object serves every call.
-  const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
-    Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
   for (let slot = 0; slot < n; slot++) {
-    const micros = table.micros.get(slot), kind = table.kind.get(slot);
-    scratch.event_id = table.ids[slot];
-    scratch.user_id = table.userNames[table.user.get(slot)];
-    scratch.ts = table.ts.get(slot);
-    scratch.event_type = GOLD_KINDS[kind];
-    scratch.usd_micros = Number.isNaN(micros) ? null : micros;
-    scratch.acquisition_channel = kind === 1 ? table.channels.get(slot) ?? null : null;
-    addEvent(gold, scratch as SilverEvent, cal);
+    addWinnerToGold(gold, cal, table.ids[slot], table.userNames[table.user.get(slot)], table.ts.get(slot),
+      table.kind.get(slot), table.micros.get(slot), table.channels.get(slot));
   }
   winners.idStart[n] = idBytes.length;
   winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
   trace(`events part ${part}: gold accumulated`);
   info.silver = n;
-  info.superseded = losers.length;
+  info.superseded = superseded.pos.length;
   // Lines are read in order, so quarantine rows are already sorted by pos.
   return { info, quarantine, superseded, winners, gold };
 }

@@ -8,7 +8,9 @@ import { parseTimestamp } from './time.js';
 import type { ResolvedOptions, SourceName } from './types.js';
 
 /** What a library user or the CLI may set; every field has a default. */
-export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now'>> & {
+export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now' | 'memory'>> & {
+  /** Memory budget: bytes, or a size like `512MB`, `2GB`, `1GiB` (see parseSize). Default 1 GiB. */
+  memory?: number | string;
   files?: Partial<ResolvedOptions['files']>;
   /** The run's clock: a SPEC 1.2 timestamp, epoch seconds or ms (a number, or its text). Default: the wall clock. */
   now?: number | string;
@@ -29,6 +31,7 @@ export const DEFAULTS: Readonly<Omit<ResolvedOptions, 'now'>> = Object.freeze({
   maxLineBytes: 1 << 20,
   windowMs: 3_600_000,
   workers: 0,
+  memory: 1 << 30,
 });
 
 /** One line for an option a library user set wrong: its name, what it should be, what it is. */
@@ -102,6 +105,32 @@ function workerCount(value: number): number {
   return value;
 }
 
+const UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
+  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+};
+
+/**
+ * A size in bytes from text like `512MB`, `2GB`, `1GiB` or `1048576`: KB, MB, GB, TB are
+ * powers of 1000, KiB, MiB, GiB, TiB powers of 1024; case and a space before the unit do
+ * not matter. Anything else, or a size below one byte, is E_BAD_OPTION.
+ */
+export function parseSize(text: string, name = 'memory'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m === null ? undefined : UNITS[m[2].toLowerCase()];
+  const bytes = unit === undefined ? NaN : Math.floor(Number(m![1]) * unit);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new AudicinError('E_BAD_OPTION', `${name}: expected a size like 512MB, 2GB or 1GiB, got '${text}'`);
+  }
+  return bytes;
+}
+
+function memoryOption(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULTS.memory;
+  if (typeof value === 'string') return parseSize(value);
+  return positiveInt('memory', value);
+}
+
 /**
  * The run's clock in UTC ms: `now` as a SPEC 1.2 timestamp, or epoch seconds or ms (a plain
  * number given as text counts as a number: the command line has only text); the wall clock when absent.
@@ -138,6 +167,7 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     maxLineBytes: positiveInt('max-line-bytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes),
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
     workers: options.workers == null || options.workers === 0 ? 0 : workerCount(options.workers),
+    memory: memoryOption(options.memory),
     now: resolveNow(options.now),
   };
 }

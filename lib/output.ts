@@ -60,14 +60,18 @@ export class FileSink {
   readonly label: string;
   private readonly fs: OutputFs;
   private fd: number;
-  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private buf: Buffer;
   private used = 0;
 
-  /** Opens `path` for writing; errors name `label` (default `path`); `fs` defaults to node:fs. */
-  constructor(path: string, fs: OutputFs = realFs, label = path) {
+  /**
+   * Opens `path` for writing; errors name `label` (default `path`); `fs` defaults to node:fs;
+   * `bufferBytes` (default 1 MiB) is smaller where many files are open at once.
+   */
+  constructor(path: string, fs: OutputFs = realFs, label = path, bufferBytes = BUFFER_BYTES) {
     this.path = path;
     this.label = label;
     this.fs = fs;
+    this.buf = Buffer.allocUnsafe(bufferBytes);
     ensureDir(fs, dirname(path));
     try {
       this.fd = fs.openSync(path, 'w');
@@ -234,6 +238,15 @@ export class Staging {
     const path = join(this.dir, relPath);
     ensureDir(this.fs, dirname(path));
     return path;
+  }
+
+  /** Removes `relPath` (a file or a whole folder) from the staged files. */
+  remove(relPath: string): void {
+    try {
+      this.fs.rmSync(join(this.dir, relPath));
+    } catch (err) {
+      throw outputError(this.label(relPath), err);
+    }
   }
 
   /** Writes a whole small file at once. */

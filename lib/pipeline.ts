@@ -1,11 +1,15 @@
 // The batch run: read → validate → dedup → bots → accumulate → aggregate → write.
 // Events go through partitions on worker threads (event-workers.ts) and are merged by time
 // (event-merge.ts); the two small sources stream through their readers into dedup maps
-// here meanwhile. Dedup is exact over the whole input, whatever its order.
+// here meanwhile. Dedup is exact over the whole input, whatever its order. When the events
+// would not fit the memory budget, they go out of core through buckets instead (batch/),
+// with the same outputs byte for byte.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Version } from './dedup.js';
-import { mergeEventPartitions } from './event-merge.js';
+import { bucketConcurrency, mergeSpilled, spillEvents, type SpilledBuckets } from './batch/spill.js';
+import { planBuckets, type BucketPlan } from './batch/plan.js';
+import { mergeEventPartitions, type MergedEvents } from './event-merge.js';
 import { processEvents } from './event-workers.js';
 import type { PartitionResult } from './event-partition.js';
 import { AudicinError, fileError } from './errors.js';
@@ -39,6 +43,8 @@ export interface PipelineIo {
   fs?: OutputFs;
   /** Default none. */
   threadFaults?: FaultPlan;
+  /** Forces the out-of-core path with these bucket counts; default: as the memory budget plans it. */
+  buckets?: Omit<BucketPlan, 'concurrent'>;
 }
 
 /**
@@ -95,28 +101,12 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
   let partitions: Promise<PartitionResult[]> | null = null;
   // The thread writing silver events must be done before its folder goes.
   let silverWritten: Promise<void> = Promise.resolve();
+  let spilled: Promise<SpilledBuckets> | null = null;
   const samples = new QuarantineSamples();
-  try {
-    // Each source is landed once and only the landed bytes are read after that, so bronze,
-    // manifest, silver and report describe the same bytes even when a source file changes
-    // during the run. The events file is large: the kernel copies it into staging (one read
-    // of the source), then the event partitions read that copy on worker threads while this
-    // thread hashes it and reads the two small sources, which go to bronze as they are parsed.
-    const landedEvents = await staging.copyIn(`bronze/${opts.files.events}`, paths.events);
-    trace('events landed in bronze');
-    landingHook.afterLanded?.('events', paths.events);
-    partitions = processEvents(landedEvents, opts);
-    partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-    const eventsLanded = await landSource(landedEvents, null, () => undefined);
-    trace('events hashed');
-    const subs = await side(staging, samples, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
-      readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
-    const marketing = await side(staging, samples, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
-      readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
-    trace('subscriptions and marketing read');
-
+  /** The events of the in-memory path: partitions merged, silver written (on a thread when there are several). */
+  const inMemory = async (pending: Promise<PartitionResult[]>): Promise<MergedEvents> => {
     const sinks = { quarantine: staging.open('quarantine/events.ndjson'), superseded: staging.open('superseded/events.ndjson') };
-    const parts = await partitions;
+    const parts = await pending;
     trace('event partitions done');
     for (const p of parts) samples.addLines('events', p.quarantine);
     const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
@@ -133,6 +123,36 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       writeSilverEvents(sink, events.silver);
       sink.close();
     }
+    return events;
+  };
+  try {
+    // Each source is landed once and only the landed bytes are read after that, so bronze,
+    // manifest, silver and report describe the same bytes even when a source file changes
+    // during the run. The events file is large: the kernel copies it into staging (one read
+    // of the source), then the event partitions read that copy on worker threads while this
+    // thread hashes it and reads the two small sources, which go to bronze as they are parsed.
+    const landedEvents = await staging.copyIn(`bronze/${opts.files.events}`, paths.events);
+    trace('events landed in bronze');
+    landingHook.afterLanded?.('events', paths.events);
+    // Out of core when the events would not fit the memory budget (batch/plan.ts).
+    const plan = io.buckets === undefined ? planBuckets(statSync(landedEvents).size, opts.memory, bucketConcurrency(opts))
+      : { ...io.buckets, concurrent: bucketConcurrency(opts) };
+    if (plan === null) {
+      partitions = processEvents(landedEvents, opts);
+      partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    } else {
+      spilled = spillEvents(landedEvents, opts, staging, plan, io.fs);
+      spilled.catch(() => undefined);
+    }
+    const eventsLanded = await landSource(landedEvents, null, () => undefined);
+    trace('events hashed');
+    const subs = await side(staging, samples, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
+      readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
+    const marketing = await side(staging, samples, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
+      readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
+    trace('subscriptions and marketing read');
+
+    const events = spilled !== null ? mergeSpilled(await spilled, staging, samples) : await inMemory(partitions!);
     const botSet = new Set(events.bots);
     const gold = events.gold();
 
@@ -192,6 +212,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     return { report, gold: tables, out: opts.out, repaired: staging.repaired };
   } catch (err) {
     await partitions?.catch(() => undefined);
+    await spilled?.catch(() => undefined);
     await silverWritten.catch(() => undefined);
     staging.abort();
     throw err;

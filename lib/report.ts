@@ -23,6 +23,17 @@ export function countQuarantined(info: SourceReport, reason: QuarantineReason): 
   info.quarantined[reason] = (info.quarantined[reason] ?? 0) + 1;
 }
 
+/** Adds the counters of `part` (a partition or bucket of the same source) into `into`. */
+export function addCounts(into: SourceReport, part: SourceReport): void {
+  into.records += part.records;
+  into.blank_lines += part.blank_lines;
+  into.silver += part.silver;
+  into.superseded += part.superseded;
+  for (const [reason, n] of Object.entries(part.quarantined) as [QuarantineReason, number][]) {
+    into.quarantined[reason] = (into.quarantined[reason] ?? 0) + n;
+  }
+}
+
 export const quarantinedTotal = (info: SourceReport): number =>
   Object.values(info.quarantined).reduce((sum, n) => sum + (n ?? 0), 0);
 

@@ -33,16 +33,24 @@ export function writeSilverEvents(sink: FileSink, job: SilverJob): void {
   for (let k = 0; k < part.length; k++) {
     const w = parts[part[k]], i = index[k], bytes = lines[part[k]];
     const from = w.start[i], to = w.end[i], versions = w.versions[i];
-    const bot = w.botFlags[w.users[i]] === 1;
-    if (!bot && versions === 1) {
-      sink.writeBytes(bytes, from, to);
-      continue;
-    }
-    const at = from + w.botAt[i];
-    sink.writeBytes(bytes, from, at);
-    sink.write(`${bot},"versions":${versions}`);
-    sink.writeBytes(bytes, at + VERSIONS_AFTER_BOT + 1, to);
+    writeSilverLine(sink, bytes, from, to, w.botAt[i], versions, w.botFlags[w.users[i]] === 1);
   }
+}
+
+/**
+ * Writes the silver line `bytes[from, to)`, written with is_bot false and versions 1, with
+ * `is_bot` and `versions` patched where they differ; `botAt` is the offset of the `false`.
+ */
+export function writeSilverLine(sink: Pick<FileSink, 'write' | 'writeBytes'>, bytes: Buffer, from: number, to: number,
+  botAt: number, versions: number, bot: boolean): void {
+  if (!bot && versions === 1) {
+    sink.writeBytes(bytes, from, to);
+    return;
+  }
+  const at = from + botAt;
+  sink.writeBytes(bytes, from, at);
+  sink.write(`${bot},"versions":${versions}`);
+  sink.writeBytes(bytes, at + VERSIONS_AFTER_BOT + 1, to);
 }
 
 /**

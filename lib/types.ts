@@ -28,6 +28,11 @@ export interface ResolvedOptions {
   /** Threads sharing the events of a batch run; 0 (default) picks every core for a large file. */
   workers: number;
   /**
+   * Memory budget of a batch run in bytes: an events file that would not fit is processed
+   * out of core, in buckets spilled inside the staging folder. Default 1 GiB.
+   */
+  memory: number;
+  /**
    * The run's clock, UTC epoch ms: events more than one day after it are `implausible_timestamp`.
    * Default: the wall clock when the options are resolved (the start of the run). Never written to any output.
    */

@@ -53,9 +53,11 @@ test('values become library options: numbers, durations, dates, formats; a switc
   assert.equal(gold, { values: { windowMs: 90_000, retainMs: 7_200_000, botThreshold: 5, now: '2026-01-01T00:00:00Z', verbose: true, emitEveryMs: 1000 }, positionals: [] });
   const show = await parseFlags('show', ['silver.events', '--from', '2026-01-02', '--limit', '3', '--format', 'csv']);
   assert.equal(show, { values: { from: '2026-01-02', limit: 3, format: 'csv' }, positionals: ['silver.events'] });
-  const run = await parseFlags('run', ['--input', 'x', '--workers', '2']);
+  const run = await parseFlags('run', ['--input', 'x', '--workers', '2', '--memory', '512MB']);
   assert.is(run.values.input, `${process.cwd()}/x`);
   assert.is(run.values.workers, 2);
+  assert.is(run.values.memory, 512_000_000);
+  assert.is((await parseFlags('run', ['--memory', '1GiB'])).values.memory, 1 << 30);
   // --help wins: nothing else is parsed, so a bad value does not hide the help.
   assert.equal(await parseFlags('run', ['--workers', 'many', '--help']), { values: { help: true }, positionals: [] });
 });
@@ -65,6 +67,8 @@ test('usage errors name the command; flags of another command are refused', asyn
   const other = cli('stream', '--emit-every', '1s');
   assert.is(other.status, 2);
   assert.match(other.stderr, /^audicin: stream: Unknown option '--emit-every'.*\(see audicin stream --help\)\n$/);
+  assert.equal([cli('run', '--memory', 'lots').status, cli('run', '--memory', 'lots').stderr],
+    [1, "audicin: --memory: expected a size like 512MB, 2GB or 1GiB, got 'lots'\n"]);
   const stray = cli('run', 'extra');
   assert.is(stray.status, 2);
   assert.match(stray.stderr, /^audicin: Unexpected argument 'extra'/);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AudicinError } from '../errors.js';
 import { DEFAULT_FX, loadFx } from '../fx.js';
-import { DEFAULTS, wholeNumberArg } from '../options.js';
+import { DEFAULTS, parseSize, wholeNumberArg } from '../options.js';
 import { parseDuration } from '../stream-options.js';
 import { parseDate } from '../time.js';
 
@@ -28,6 +28,7 @@ export interface FlagValues {
   botWindowMs?: number;
   maxLineBytes?: number;
   workers?: number;
+  memory?: number;
   now?: string;
   windowMs?: number;
   retainMs?: number;
@@ -110,6 +111,8 @@ export const FLAGS: readonly Flag[] = [
     help: 'longer lines are quarantined as line_too_long', default: String(DEFAULTS.maxLineBytes) }),
   flag({ name: 'workers', arg: 'N', key: 'workers', commands: ['run'], parse: whole,
     help: 'threads sharing the events file', default: 'every core for files of 16 MiB and more, else 1' }),
+  flag({ name: 'memory', arg: 'SIZE', key: 'memory', commands: ['run'], parse: (text, name) => parseSize(text, `--${name}`),
+    help: 'memory budget of a batch run: 512MB, 2GB, 1GiB; larger inputs run out of core', default: '1GiB' }),
   flag({ name: 'now', arg: 'TIMESTAMP', key: 'now', commands: ['run'],
     help: 'the run\'s clock: events more than a day after it (or before 2000) are implausible_timestamp',
     default: 'the wall clock' }),

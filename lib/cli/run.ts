@@ -9,7 +9,7 @@ import { signalExit, writeOut, type CommandIo } from './output.js';
 
 const runOptions = (v: FlagValues): Options => ({
   input: v.input, out: v.out, timezone: v.timezone, fx: v.fx, botThreshold: v.botThreshold,
-  botWindowMs: v.botWindowMs, maxLineBytes: v.maxLineBytes, workers: v.workers, now: v.now,
+  botWindowMs: v.botWindowMs, maxLineBytes: v.maxLineBytes, workers: v.workers, memory: v.memory, now: v.now,
 });
 
 /** On SIGINT or SIGTERM: the staging folder and the lock go, `--out` stays as it was. */

@@ -1,0 +1,43 @@
+// How a batch run fits its memory budget: in memory when the whole events file fits,
+// otherwise out of core in B event buckets and U user buckets small enough that the
+// buckets running at once fit the budget together.
+//
+//   in memory  when  FIXED + size × IN_MEMORY_PER_BYTE ≤ memory
+//   otherwise  bucket = max(memory − FIXED, memory / 4) / (concurrent × BUCKET_PER_BYTE)
+//              B = U = clamp(ceil(size / bucket), 2, MAX_BUCKETS)
+//              and, when MAX_BUCKETS leaves buckets bigger than `bucket`, fewer at a time:
+//              concurrent = max(1, floor(usable / (size / B × BUCKET_PER_BYTE)))
+//
+// `size` is the landed events file in bytes. The factors are measured, not derived: on the
+// generated data (146 bytes a line), the in-memory path peaks near 7 bytes of RSS per input
+// byte (10M events, 1.46 GB: 10.1 GB); a bucket holds a silver line (about 2.6 times its raw
+// line) plus its id, user and table entries, and peaks near 6.
+
+/** The process, its worker threads and their buffers, whatever the input: bytes. */
+export const FIXED_BYTES = 160 << 20;
+/** Peak RSS per byte of events in the in-memory path. */
+export const IN_MEMORY_PER_BYTE = 7;
+/** Peak memory per byte of a bucket's share of the events, while the bucket runs. */
+export const BUCKET_PER_BYTE = 6;
+/** More buckets cost more open files (B × U spill files) than they save. */
+export const MAX_BUCKETS = 64;
+
+/** Buckets of an out-of-core run. */
+export interface BucketPlan {
+  /** Buckets by hash of event_id. */
+  events: number;
+  /** Buckets by hash of user_id. */
+  users: number;
+  /** Buckets running at once. */
+  concurrent: number;
+}
+
+/** The plan for `size` bytes of events under `memory` with `concurrent` buckets at a time; null: in memory. */
+export function planBuckets(size: number, memory: number, concurrent: number): BucketPlan | null {
+  if (FIXED_BYTES + size * IN_MEMORY_PER_BYTE <= memory) return null;
+  const usable = Math.max(memory - FIXED_BYTES, memory / 4);
+  const bucket = Math.max(1, usable / (Math.max(1, concurrent) * BUCKET_PER_BYTE));
+  const n = Math.min(MAX_BUCKETS, Math.max(2, Math.ceil(size / bucket)));
+  const fits = Math.floor(usable / ((size / n) * BUCKET_PER_BYTE));
+  return { events: n, users: n, concurrent: Math.max(1, Math.min(concurrent, fits)) };
+}

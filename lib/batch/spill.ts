@@ -1,0 +1,106 @@
+// The out-of-core events of a batch run, when the events file does not fit the memory budget
+// (plan.ts). Shuffle by event_id into event buckets (shuffle.ts); deduplicate each bucket
+// (event-bucket.ts) and shuffle its winners by user_id into user buckets; order each user
+// bucket, find its bots and accumulate its gold (user-bucket.ts); then merge the buckets'
+// sorted files into the outputs (kway.ts) and their gold states with mergeGold. Every spill
+// file lives in `<staging>/.spill/`, removed before the commit, or with the staging folder
+// when the run fails. The outputs equal the in-memory path's byte for byte.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { deserialize } from 'node:v8';
+import { fileError } from '../errors.js';
+import { unpackGold } from '../gold/codec.js';
+import { mergeGold, type GoldState } from '../gold/state.js';
+import type { Staging } from '../output.js';
+import type { OutputFs } from '../output-fs.js';
+import type { QuarantineSamples } from '../report-html/index.js';
+import { addCounts } from '../report.js';
+import { trace } from '../trace.js';
+import type { ResolvedOptions, SourceReport } from '../types.js';
+import type { EventBucketResult } from './event-bucket.js';
+import { mergeByPos, mergeRuns } from './kway.js';
+import type { BucketPlan } from './plan.js';
+import { runBuckets } from './pool.js';
+import { shuffleEvents, type ShuffleResult } from './shuffle.js';
+import type { UserBucketResult } from './user-bucket.js';
+
+const SPILL = '.spill';
+
+/** How many buckets run at once: `workers`, or with 0 (auto) one per core. */
+export const bucketConcurrency = (opts: ResolvedOptions): number => (opts.workers > 0 ? opts.workers : availableParallelism());
+
+/** What the bucket steps leave for the merge: file paths and counters. */
+export interface SpilledBuckets {
+  shuffle: ShuffleResult;
+  events: EventBucketResult[];
+  users: UserBucketResult[];
+}
+
+/** Shuffles the landed events file and runs every bucket; the outputs come from mergeSpilled. */
+export async function spillEvents(landed: string, opts: ResolvedOptions, staging: Staging, plan: BucketPlan, fs?: OutputFs):
+  Promise<SpilledBuckets> {
+  const dir = dirname(staging.reserve(`${SPILL}/plan`));
+  const concurrent = plan.concurrent;
+  trace(`events spill: ${plan.events} event buckets, ${plan.users} user buckets, ${concurrent} at a time`);
+  const shuffle = await shuffleEvents(landed, opts, dir, plan.events, fs);
+  trace('events spill: shuffled by event_id');
+  const events = await runBuckets(shuffle.buckets.map((input, index) =>
+    ({ kind: 'events' as const, job: { input, dir, index, users: plan.users, opts } })), concurrent);
+  shuffle.buckets.forEach((_, b) => staging.remove(`${SPILL}/shuffle-${b}.bin`));
+  trace('events spill: event buckets deduplicated');
+  const users = await runBuckets(Array.from({ length: plan.users }, (_, index) =>
+    ({ kind: 'users' as const, job: { inputs: events.map(({ winners: w }) => ({ path: w.path, from: w.offsets[index], to: w.offsets[index + 1] })), dir, index, opts } })), concurrent);
+  events.forEach((_, b) => staging.remove(`${SPILL}/winners-${b}.bin`));
+  trace('events spill: user buckets ordered, bots found, gold accumulated');
+  return { shuffle, events, users };
+}
+
+export interface SpilledEvents {
+  info: SourceReport;
+  /** Bot user ids, sorted. */
+  bots: string[];
+  botPeaks: Record<string, number>;
+  gold: () => GoldState;
+}
+
+/**
+ * Writes silver, quarantine and superseded events from the buckets' files, merges their
+ * counters, bots and gold states, and removes the spill folder.
+ */
+export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples: QuarantineSamples): SpilledEvents {
+  const { shuffle, events, users } = spilled;
+  const info = shuffle.info;
+  for (const e of events) addCounts(info, e.info);
+  const quarantine = staging.open('quarantine/events.ndjson');
+  mergeByPos([shuffle.quarantine, ...events.map((e) => e.quarantine)], quarantine,
+    (pos, text) => samples.addLines('events', { pos: [pos], text: [text] }));
+  quarantine.close();
+  const superseded = staging.open('superseded/events.ndjson');
+  mergeByPos(events.map((e) => e.superseded), superseded);
+  superseded.close();
+  trace('events spill: quarantine and superseded merged');
+  const silver = staging.open('silver/events.ndjson');
+  mergeRuns(users.map((u) => u.run), silver);
+  silver.close();
+  trace('silver events written');
+  const found = users.flatMap((u) => u.bots).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // One state at a time: users never span buckets, so the merged state is as big as the
+  // bucket states together, and no more than it is held at once.
+  let gold: GoldState | null = null;
+  for (const u of users) {
+    let state: GoldState;
+    try {
+      state = unpackGold(deserialize(readFileSync(u.gold)));
+    } catch (err) {
+      throw fileError('E_SOURCE_UNREADABLE', u.gold, err);
+    }
+    gold = gold === null ? state : mergeGold(gold, state);
+  }
+  trace('events spill: gold states merged');
+  const bytes = shuffle.bytes + events.reduce((n, e) => n + e.bytes, 0) + users.reduce((n, u) => n + u.bytes, 0);
+  trace(`events spill: ${bytes} bytes spilled`);
+  staging.remove(SPILL);
+  const merged = gold!;
+  return { info, bots: found.map((b) => b[0]), botPeaks: Object.fromEntries(found), gold: () => merged };
+}

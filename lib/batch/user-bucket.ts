@@ -1,0 +1,126 @@
+// Step 3 of an out-of-core batch run, one user bucket: load the winners of its users from
+// every event bucket, order them by (event_ts, event_id), find the bots among them (a user
+// never spans buckets, so the rule sees all of a user's events), and write a sorted run of
+// silver lines plus the bucket's packed gold state. Files in, files out.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import { Float64Vector, Uint32Vector } from 'mnemonist';
+import { BotCounter, OrderedBotFinder, WindowPeaks } from '../bots.js';
+import { makeCalendar } from '../calendar.js';
+import { fileError } from '../errors.js';
+import { RING_BYTES } from '../event-merge.js';
+import { addWinnerToGold } from '../event-partition.js';
+import { packGold } from '../gold/codec.js';
+import { initGold } from '../gold/state.js';
+import type { ResolvedOptions } from '../types.js';
+import { FrameReader, FrameWriter } from './frames.js';
+import { readWinner, type WinnerRecord } from './event-bucket.js';
+import { writeRunRow } from './kway.js';
+
+export interface UserBucketJob {
+  /** This bucket's winners in each event bucket's winners file: path and byte range. */
+  inputs: { path: string; from: number; to: number }[];
+  dir: string;
+  index: number;
+  opts: ResolvedOptions;
+}
+
+export interface UserBucketResult {
+  /** Silver rows in (event_ts, event_id) order (kway.ts run rows). */
+  run: string;
+  /** The bucket's gold state: v8-serialised packGold. */
+  gold: string;
+  /** The bots among the bucket's users, with their peak counts. */
+  bots: [string, number][];
+  /** Bytes of the files written. */
+  bytes: number;
+}
+
+/** Grows one buffer of back-to-back byte strings. */
+class Bytes {
+  buf = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+
+  push(b: Buffer): number {
+    if (this.length + b.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.length + b.length, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    b.copy(this.buf, this.length);
+    this.length += b.length;
+    return this.length - b.length;
+  }
+}
+
+export function userBucket(job: UserBucketJob): UserBucketResult {
+  const { opts, dir, index } = job;
+  const cal = makeCalendar(opts.timezone);
+  const gold = initGold();
+  const ts = new Float64Vector(1024), start = new Float64Vector(1024), versions = new Uint32Vector(1024);
+  const botAt = new Uint32Vector(1024), user = new Uint32Vector(1024);
+  const ids: string[] = [], userNames: string[] = [], userIndex = new Map<string, number>();
+  const lines = new Bytes();
+  const w = {} as WinnerRecord;
+  for (const input of job.inputs) {
+    const r = new FrameReader(input.path, 1 << 20, input.from, input.to);
+    while (readWinner(r, w) !== null) {
+      // Gold does not care about order: it accumulates as the winners load.
+      addWinnerToGold(gold, cal, w.id, w.user, w.ts, w.kind, w.micros, w.channel);
+      let u = userIndex.get(w.user);
+      if (u === undefined) {
+        userIndex.set(w.user, (u = userNames.length));
+        userNames.push(w.user);
+      }
+      ts.push(w.ts);
+      versions.push(w.versions);
+      botAt.push(w.botAt);
+      user.push(u);
+      ids.push(w.id);
+      start.push(lines.push(w.line));
+    }
+  }
+  const n = ids.length;
+  start.push(lines.length);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => ts.get(a) - ts.get(b) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+
+  // Bots (SPEC 4) on the time-ordered winners, then the bots' peaks.
+  const isBot = new Uint8Array(userNames.length);
+  if (OrderedBotFinder.bytes(userNames.length, opts.botThreshold) <= RING_BYTES) {
+    const finder = new OrderedBotFinder(userNames.length, opts.botThreshold, opts.botWindowMs);
+    for (let k = 0; k < n; k++) finder.add(user.get(order[k]), ts.get(order[k]));
+    isBot.set(finder.isBot);
+  } else {
+    const counter = new BotCounter(opts.botThreshold, opts.botWindowMs);
+    for (let k = 0; k < n; k++) {
+      const name = userNames[user.get(order[k])], t = ts.get(order[k]);
+      counter.evict(name, t);
+      counter.add(name, t);
+    }
+    for (const name of counter.bots()) isBot[userIndex.get(name)!] = 1;
+  }
+  const peaks = new WindowPeaks<number>(opts.botWindowMs);
+  for (let k = 0; k < n; k++) if (isBot[user.get(order[k])] === 1) peaks.add(user.get(order[k]), ts.get(order[k]));
+  const bots: [string, number][] = [];
+  for (let u = 0; u < userNames.length; u++) if (isBot[u] === 1) bots.push([userNames[u], peaks.peak(u)]);
+
+  const run = join(dir, `run-${index}.bin`);
+  const out = new FrameWriter(run, undefined, 1 << 20);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    writeRunRow(out, ts.get(i), ids[i], lines.buf, start.get(i), start.get(i + 1), botAt.get(i), versions.get(i),
+      isBot[user.get(i)] === 1);
+  }
+  out.close();
+  const goldPath = join(dir, `gold-${index}.bin`);
+  const packed = serialize(packGold(gold));
+  try {
+    writeFileSync(goldPath, packed);
+  } catch (err) {
+    throw fileError('E_OUTPUT', goldPath, err);
+  }
+  return { run, gold: goldPath, bots, bytes: lines.length + packed.length + n * 40 };
+}
