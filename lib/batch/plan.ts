@@ -9,14 +9,17 @@
 //              concurrent = max(1, floor(usable / (size / B × BUCKET_PER_BYTE)))
 //
 // `size` is the landed events file in bytes. The factors are measured, not derived: on the
-// generated data (146 bytes a line), the in-memory path peaks near 7 bytes of RSS per input
-// byte (10M events, 1.46 GB: 10.1 GB); a bucket holds a silver line (about 2.6 times its raw
-// line) plus its id, user and table entries, and peaks near 6.
+// generated data (146 bytes a line), the in-memory path peaks at 160 MiB plus 5.4 bytes of
+// RSS per input byte at 1M events (144 MB: 942 MB) and 6.9 at 10M (1.46 GB: 10.1 GB, where
+// the maps are larger). 6 is taken because the default budget's boundary lies near 1M-event
+// inputs, which must not spill when they fit; a budget of many GB can be overrun by about 15%
+// on the in-memory path. A bucket holds a silver line (about 2.6 times its raw line) plus its
+// id, user and table entries, and peaks near 6.
 
 /** The process, its worker threads and their buffers, whatever the input: bytes. */
 export const FIXED_BYTES = 160 << 20;
 /** Peak RSS per byte of events in the in-memory path. */
-export const IN_MEMORY_PER_BYTE = 7;
+export const IN_MEMORY_PER_BYTE = 6;
 /** Peak memory per byte of a bucket's share of the events, while the bucket runs. */
 export const BUCKET_PER_BYTE = 6;
 /** More buckets cost more open files (B × U spill files) than they save. */
