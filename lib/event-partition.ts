@@ -3,14 +3,14 @@
 // dedup there is exact; a record without a usable id belongs to partition 0. Each partition
 // reads the whole file, so line numbers stay physical, but parses only the lines it owns:
 // that is what lets worker threads share the work of one file (see event-workers.ts).
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { makeCalendar, type Calendar } from './calendar.js';
 import { fileError } from './errors.js';
 import { readId } from './fields.js';
 import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
-import { parseJsonLine, tooLongDetail, type ParsedLine } from './readers.js';
+import { parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
 import { countQuarantined, newSourceReport } from './report.js';
 import { eventLine } from './silver.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
@@ -195,11 +195,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       if (part === 0) reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8'));
     },
   }, opts.maxLineBytes);
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) splitter.push(chunk);
-  } catch (err) {
-    throw fileError('E_SOURCE_UNREADABLE', path, err);
-  }
+  await readChunks(path, (chunk) => splitter.push(chunk));
   splitter.end();
   trace(`events part ${part}: read, validated, deduplicated`);
 

@@ -158,22 +158,27 @@ export function checkSourceFile(path: string): void {
 }
 
 /**
- * Streams `path` into `push`, copying every byte to `bronze` as read. Fails with one line
- * naming the file when it is missing or unreadable.
+ * Streams `path` into `push`, 1 MiB at a time. Fails with one line naming the file when it is
+ * missing or unreadable; an AudicinError thrown by `push` passes through as it is.
  */
-export async function landSource(path: string, bronze: FileSink | null, push: (chunk: Buffer) => void): Promise<Landed> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+export async function readChunks(path: string, push: (chunk: Buffer) => void): Promise<void> {
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      bronze?.writeBytes(chunk);
-      hash.update(chunk);
-      bytes += chunk.length;
-      push(chunk);
-    }
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) push(chunk);
   } catch (err) {
     if (err instanceof AudicinError) throw err;
     throw fileError('E_SOURCE_UNREADABLE', path, err);
   }
+}
+
+/** Streams `path` into `push`, copying every byte to `bronze` as read, and hashes it. */
+export async function landSource(path: string, bronze: FileSink | null, push: (chunk: Buffer) => void): Promise<Landed> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await readChunks(path, (chunk) => {
+    bronze?.writeBytes(chunk);
+    hash.update(chunk);
+    bytes += chunk.length;
+    push(chunk);
+  });
   return { bytes, sha256: hash.digest('hex') };
 }

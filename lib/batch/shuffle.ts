@@ -3,13 +3,11 @@
 // hash the in-memory partitions use; a record without a usable id goes to bucket 0), so
 // every version of an id meets in one bucket. Blank and too-long lines are counted and
 // quarantined here, as the in-memory path's partition 0 does.
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { fileError } from '../errors.js';
 import { eventHash, quarantineText } from '../event-partition.js';
 import { LineSplitter } from '../lines.js';
 import type { OutputFs } from '../output-fs.js';
-import { tooLongDetail } from '../readers.js';
+import { readChunks, tooLongDetail } from '../readers.js';
 import { countQuarantined, newSourceReport } from '../report.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import { FrameWriter } from './frames.js';
@@ -50,11 +48,7 @@ export async function shuffleEvents(path: string, opts: ResolvedOptions, dir: st
       writePosRow(rejects, pos, quarantineText(file, pos, 'line_too_long', tooLongDetail(n), head.toString('utf8')));
     },
   }, opts.maxLineBytes);
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) splitter.push(chunk);
-  } catch (err) {
-    throw fileError('E_SOURCE_UNREADABLE', path, err);
-  }
+  await readChunks(path, (chunk) => splitter.push(chunk));
   splitter.end();
   for (const w of writers) w.close();
   rejects.close();
