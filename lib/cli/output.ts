@@ -79,22 +79,23 @@ export const signalExit = (signal: NodeJS.Signals): number => 128 + constants.si
  * looks like the end of input to the consumer. `input` is destroyed when reading stops early.
  */
 export async function* readUntil(input: NodeJS.ReadableStream, stop: Promise<unknown>): AsyncGenerator<Buffer> {
-  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const stopped = stop.then(() => null);
-  let done = false;
+  // Not a Promise.race per chunk against `stop`: each race leaves a reaction on the
+  // long-lived `stop` that holds its chunk, so memory grew with the length of the input.
+  // Stopping destroys the input instead, which also settles a read an open stdin never would.
+  const readable = input as NodeJS.ReadableStream & { destroy(): void; readableEnded?: boolean };
+  let stopped = false;
+  void stop.then(() => {
+    stopped = true;
+    if (!readable.readableEnded) readable.destroy();
+  });
   try {
-    for (;;) {
-      const next = chunks.next();
-      next.catch(() => undefined); // a read still pending when reading stops settles as the stream closes
-      const got = await Promise.race([next, stopped]);
-      if (got === null) return;
-      if (got.done === true) { done = true; return; }
-      yield got.value;
+    for await (const chunk of readable as AsyncIterable<Buffer>) {
+      if (stopped) return;
+      yield chunk;
     }
+  } catch (err) {
+    if (!stopped) throw err;
   } finally {
-    // The iterator's own return() waits for the pending read, which an open stdin never
-    // completes: destroying the input settles it.
-    if (!done) (input as NodeJS.ReadableStream & { destroy(): void }).destroy();
-    chunks.return?.().catch(() => undefined);
+    if (!stopped && !readable.readableEnded) readable.destroy();
   }
 }
