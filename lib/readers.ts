@@ -61,7 +61,6 @@ export function nestedTooDeep(bytes: Buffer): boolean {
 export type ParsedLine = { value: unknown; error: null } | { value: undefined; error: string };
 
 /**
-/**
  * The one parser of JSON records (events in batch and stream, subscription elements): bad
  * UTF-8 and nesting deeper than MAX_JSON_DEPTH are told before JSON.parse runs. `ids`: top-level
  * fields whose numbers are ids, kept as the exact decimal written in the line (numeric-ids.ts)
