@@ -11,7 +11,7 @@ import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
 import { parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
-import { countQuarantined, newSourceReport } from './report.js';
+import { SourceCounts } from './report.js';
 import { eventLine } from './silver.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
 import { trace } from './trace.js';
@@ -113,11 +113,10 @@ export const quarantineText = (file: string, pos: number, reason: QuarantineReas
   JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n';
 
 /** Quarantine rows of events, collected with their counters. */
-export function eventRejects(file: string, info: SourceReport): { rows: PosRows; reject: Reject } {
+export function eventRejects(file: string, counts: SourceCounts): { rows: PosRows; reject: Reject } {
   const rows: PosRows = { pos: [], text: [] };
   const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
-    info.records++;
-    countQuarantined(info, reason);
+    counts.quarantine(reason);
     rows.pos.push(pos);
     rows.text.push(quarantineText(file, pos, reason, detail, raw));
   };
@@ -127,7 +126,7 @@ export function eventRejects(file: string, info: SourceReport): { rows: PosRows;
 export type Reject = (pos: number, reason: QuarantineReason, detail: string, raw: string) => void;
 
 /** Validates one events line (SPEC 2) and offers it to dedup (SPEC 3); a reject goes to `reject`. */
-export function eventIntake(opts: ResolvedOptions, cal: Calendar, info: SourceReport, table: EventTable, reject: Reject):
+export function eventIntake(opts: ResolvedOptions, cal: Calendar, counts: SourceCounts, table: EventTable, reject: Reject):
   (bytes: Buffer, pos: number, parsed?: ParsedLine) => void {
   const file = opts.files.events;
   return (bytes, pos, parsed) => {
@@ -135,7 +134,7 @@ export function eventIntake(opts: ResolvedOptions, cal: Calendar, info: SourceRe
     if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
     const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
     if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
-    info.records++;
+    counts.valid();
     table.offer(result, eventLine(result, cal));
   };
 }
@@ -170,7 +169,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   Promise<PartitionResult & { gold: GoldState }> {
   const file = opts.files.events;
   const cal = makeCalendar(opts.timezone);
-  const info = newSourceReport(file);
+  const counts = new SourceCounts(file);
   let size: number;
   try {
     size = statSync(path).size;
@@ -179,8 +178,8 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   }
   // A silver line is about 2.6 times its raw line.
   const table = new EventTable(Math.ceil((size * 3) / count));
-  const { rows: quarantine, reject } = eventRejects(file, info);
-  const intake = eventIntake(opts, cal, info, table, reject);
+  const { rows: quarantine, reject } = eventRejects(file, counts);
+  const intake = eventIntake(opts, cal, counts, table, reject);
 
   const splitter = new LineSplitter({
     line(bytes, pos) {
@@ -189,7 +188,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       if (hash % count === part) intake(bytes, pos, parsed);
     },
     blank() {
-      if (part === 0) info.blank_lines++;
+      if (part === 0) counts.blank();
     },
     tooLong(head, pos, bytes) {
       if (part === 0) reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8'));
@@ -232,8 +231,8 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   winners.idStart[n] = idBytes.length;
   winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
   trace(`events part ${part}: gold accumulated`);
-  info.silver = n;
-  info.superseded = superseded.pos.length;
+  counts.silver(n);
+  counts.superseded(superseded.pos.length);
   // Lines are read in order, so quarantine rows are already sorted by pos.
-  return { info, quarantine, superseded, winners, gold };
+  return { info: counts.info, quarantine, superseded, winners, gold };
 }

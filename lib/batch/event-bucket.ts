@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { makeCalendar } from '../calendar.js';
 import { eventIntake, eventRejects, idHash, supersededRows } from '../event-partition.js';
 import { EventTable } from '../event-table.js';
-import { newSourceReport } from '../report.js';
+import { SourceCounts } from '../report.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { writePosRows } from './pos-rows.js';
@@ -73,10 +73,10 @@ export function dedupEventBucket(job: EventBucketJob): EventBucketResult {
   const { opts, dir, index, users } = job;
   const file = opts.files.events;
   const cal = makeCalendar(opts.timezone);
-  const info = newSourceReport(file);
+  const counts = new SourceCounts(file);
   const table = new EventTable(Math.ceil(statSync(job.input).size * 3));
-  const { rows, reject } = eventRejects(file, info);
-  const intake = eventIntake(opts, cal, info, table, reject);
+  const { rows, reject } = eventRejects(file, counts);
+  const intake = eventIntake(opts, cal, counts, table, reject);
   const reader = new FrameReader(job.input);
   while (reader.next()) {
     const pos = reader.f64();
@@ -85,8 +85,8 @@ export function dedupEventBucket(job: EventBucketJob): EventBucketResult {
   const quarantine = writePosRows(join(dir, `quarantine-${index}.bin`), rows);
   const superseded = supersededRows(file, table);
   writePosRows(join(dir, `superseded-${index}.bin`), superseded);
-  info.silver = table.size;
-  info.superseded = superseded.pos.length;
+  counts.silver(table.size);
+  counts.superseded(superseded.pos.length);
   table.dropIndex();
 
   // One file, the winners grouped by user bucket: user bucket u reads its byte range.
@@ -110,5 +110,5 @@ export function dedupEventBucket(job: EventBucketJob): EventBucketResult {
   }
   while (u < users) offsets[++u] = w.written;
   w.close();
-  return { info, quarantine, superseded: join(dir, `superseded-${index}.bin`), winners: { path, offsets }, bytes: w.written };
+  return { info: counts.info, quarantine, superseded: join(dir, `superseded-${index}.bin`), winners: { path, offsets }, bytes: w.written };
 }
