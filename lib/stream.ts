@@ -26,7 +26,7 @@
 import { Heap, Queue } from 'mnemonist';
 import { BotCounter } from './bots.js';
 import { makeCalendar, type Calendar } from './calendar.js';
-import { eventBeats } from './dedup.js';
+import { LOST, NEW, eventBeats, offerVersion } from './dedup.js';
 import { LineSplitter } from './lines.js';
 import { jsonRecords } from './readers.js';
 import { SourceCounts, newSourceReport } from './report.js';
@@ -90,7 +90,7 @@ class StreamCore implements StreamEngine {
   private readonly splitter: LineSplitter;
   /**
    * Every id the window can still reach: pending ids map to their current winner (the batch
-   * dedup rule, eventBeats), final ids to their winner's event_ts until forgotten. One map
+   * dedup decision, offerVersion), final ids to their winner's event_ts until forgotten. One map
    * serves both, so a version costs one lookup to be told pending, final or new.
    */
   private readonly slots = new Map<string, Slot>();
@@ -175,20 +175,12 @@ class StreamCore implements StreamEngine {
         + `${isoUtc(slot)}, watermark ${isoUtc(this.watermark)})`, raw.toString('utf8'));
     }
     this.counts.valid();
-    if (slot === undefined) {
-      this.info.pending++;
+    const outcome = offerVersion(eventBeats, slot, e);
+    if (outcome === NEW) this.info.pending++;
+    else this.counts.superseded();
+    if (outcome !== LOST) {
       this.slots.set(id, e);
       this.byTime.push(e);
-    } else {
-      this.counts.superseded();
-      const versions = slot.versions + e.versions;
-      if (eventBeats(e, slot)) {
-        e.versions = versions;
-        this.slots.set(id, e);
-        this.byTime.push(e);
-      } else {
-        slot.versions = versions;
-      }
     }
     if (e.ts > this.watermark) {
       this.watermark = e.ts;
