@@ -22,6 +22,30 @@ export const subscriptionBeats: Beats<{ created_at: number; pos: number }> = (a,
 /** Marketing rows: the last arrival wins. */
 export const arrivalBeats: Beats<{ pos: number }> = (a, b) => a.pos > b.pos;
 
+/** What offering a version to its key did (see offerVersion). */
+export const NEW = 0, WON = 1, LOST = 2;
+export type Outcome = typeof NEW | typeof WON | typeof LOST;
+
+/**
+ * The dedup decision (SPEC 3), the one every engine makes, whatever holds its winners
+ * (DedupMap's objects, EventTable's typed vectors, the stream's windowed map): offers
+ * `offered` to a key whose winner so far is `current` (undefined: a new key).
+ * NEW: `offered` is the key's first version and its winner. WON: it beats `current`, which
+ * is superseded. LOST: it is superseded at once. Either way the key's winner then counts
+ * every version seen: its `versions` is set to the sum of both.
+ */
+export function offerVersion<T extends { versions: number }>(beats: Beats<T>, current: T | undefined, offered: T): Outcome {
+  if (current === undefined) return NEW;
+  const versions = current.versions + offered.versions;
+  if (beats(offered, current)) {
+    offered.versions = versions;
+    return WON;
+  }
+  current.versions = versions;
+  return LOST;
+}
+
+/** Winners by key, one object each: the side sources' dedup (events keep theirs in EventTable). */
 export class DedupMap<T extends Version> {
   private readonly winners = new Map<string, T>();
   private readonly beats: Beats<T>;
@@ -33,18 +57,10 @@ export class DedupMap<T extends Version> {
   /** Offers a valid version of `key`; returns the version it superseded, or null for a new key. */
   offer(key: string, record: T): T | null {
     const current = this.winners.get(key);
-    if (current === undefined) {
-      this.winners.set(key, record);
-      return null;
-    }
-    const versions = current.versions + record.versions;
-    if (this.beats(record, current)) {
-      record.versions = versions;
-      this.winners.set(key, record);
-      return current;
-    }
-    current.versions = versions;
-    return record;
+    const outcome = offerVersion(this.beats, current, record);
+    if (outcome === LOST) return record;
+    this.winners.set(key, record);
+    return outcome === WON ? current! : null;
   }
 
   get(key: string): T | undefined {

@@ -6,7 +6,7 @@ import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
 import type { FileSink } from './output.js';
-import { addCounts, newSourceReport } from './report.js';
+import { SourceCounts } from './report.js';
 import type { SilverJob } from './silver-writer.js';
 import { trace } from './trace.js';
 import type { SourceReport } from './types.js';
@@ -114,8 +114,9 @@ function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array
  */
 export function mergeEventPartitions(parts: PartitionResult[], sinks: { quarantine: FileSink; superseded: FileSink },
   botThreshold: number, botWindowMs: number): MergedEvents {
-  const info = newSourceReport(parts[0].info.file);
-  for (const p of parts) addCounts(info, p.info);
+  const counts = new SourceCounts(parts[0].info.file);
+  for (const p of parts) counts.merge(p.info);
+  const info = counts.info;
   writeByPos(sinks.quarantine, parts.map((p) => p.quarantine));
   writeByPos(sinks.superseded, parts.map((p) => p.superseded));
 

@@ -3,6 +3,9 @@
 // dedup there is exact; a record without a usable id belongs to partition 0. Each partition
 // reads the whole file, so line numbers stay physical, but parses only the lines it owns:
 // that is what lets worker threads share the work of one file (see event-workers.ts).
+// A partition runs named stages: dedupStage (validate and dedup), readPartition, settleDedup
+// (superseded rows and counts), gatherWinners (silver order) and tableGold; an out-of-core
+// event bucket (batch/event-bucket.ts) runs the same dedupStage and settleDedup on its records.
 import { statSync } from 'node:fs';
 import { makeCalendar, type Calendar } from './calendar.js';
 import { fileError } from './errors.js';
@@ -11,7 +14,7 @@ import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
 import { parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
-import { countQuarantined, newSourceReport } from './report.js';
+import { SourceCounts } from './report.js';
 import { eventLine } from './silver.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
 import { trace } from './trace.js';
@@ -113,11 +116,10 @@ export const quarantineText = (file: string, pos: number, reason: QuarantineReas
   JSON.stringify({ source: file, pos, reason, detail, raw }) + '\n';
 
 /** Quarantine rows of events, collected with their counters. */
-export function eventRejects(file: string, info: SourceReport): { rows: PosRows; reject: Reject } {
+export function eventRejects(file: string, counts: SourceCounts): { rows: PosRows; reject: Reject } {
   const rows: PosRows = { pos: [], text: [] };
   const reject = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
-    info.records++;
-    countQuarantined(info, reason);
+    counts.quarantine(reason);
     rows.pos.push(pos);
     rows.text.push(quarantineText(file, pos, reason, detail, raw));
   };
@@ -127,7 +129,7 @@ export function eventRejects(file: string, info: SourceReport): { rows: PosRows;
 export type Reject = (pos: number, reason: QuarantineReason, detail: string, raw: string) => void;
 
 /** Validates one events line (SPEC 2) and offers it to dedup (SPEC 3); a reject goes to `reject`. */
-export function eventIntake(opts: ResolvedOptions, cal: Calendar, info: SourceReport, table: EventTable, reject: Reject):
+export function eventIntake(opts: ResolvedOptions, cal: Calendar, counts: SourceCounts, table: EventTable, reject: Reject):
   (bytes: Buffer, pos: number, parsed?: ParsedLine) => void {
   const file = opts.files.events;
   return (bytes, pos, parsed) => {
@@ -135,7 +137,7 @@ export function eventIntake(opts: ResolvedOptions, cal: Calendar, info: SourceRe
     if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
     const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
     if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
-    info.records++;
+    counts.valid();
     table.offer(result, eventLine(result, cal));
   };
 }
@@ -165,23 +167,37 @@ export function addWinnerToGold(gold: GoldState, cal: Calendar, id: string, user
   addEvent(gold, scratch as SilverEvent, cal);
 }
 
-/** Reads `path` and returns partition `part` of `count` of its events. */
-export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number):
-  Promise<PartitionResult & { gold: GoldState }> {
+/** The validate-and-dedup stage of one partition or event bucket: where its records go, and what they leave. */
+export interface DedupStage {
+  file: string;
+  cal: Calendar;
+  counts: SourceCounts;
+  table: EventTable;
+  /** Quarantine rows, in the order rejected. */
+  quarantine: PosRows;
+  reject: Reject;
+  /** Validates one line and offers it to `table` (eventIntake). */
+  intake: (bytes: Buffer, pos: number, parsed?: ParsedLine) => void;
+}
+
+/** A new dedup stage for about `rawBytes` of raw event lines. */
+export function dedupStage(opts: ResolvedOptions, rawBytes: number): DedupStage {
   const file = opts.files.events;
   const cal = makeCalendar(opts.timezone);
-  const info = newSourceReport(file);
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (err) {
-    throw fileError('E_SOURCE_UNREADABLE', path, err);
-  }
+  const counts = new SourceCounts(file);
   // A silver line is about 2.6 times its raw line.
-  const table = new EventTable(Math.ceil((size * 3) / count));
-  const { rows: quarantine, reject } = eventRejects(file, info);
-  const intake = eventIntake(opts, cal, info, table, reject);
+  const table = new EventTable(Math.ceil(rawBytes * 3));
+  const { rows: quarantine, reject } = eventRejects(file, counts);
+  return { file, cal, counts, table, quarantine, reject, intake: eventIntake(opts, cal, counts, table, reject) };
+}
 
+/**
+ * The read stage of partition `part` of `count`: splits the file at `path` into lines and
+ * hands the lines this partition owns to the stage's intake. Partition 0 also counts blank
+ * lines and quarantines the too-long ones, whose ids cannot be read.
+ */
+async function readPartition(path: string, opts: ResolvedOptions, part: number, count: number, stage: DedupStage): Promise<void> {
+  const { intake, counts, reject } = stage;
   const splitter = new LineSplitter({
     line(bytes, pos) {
       if (count === 1) return intake(bytes, pos);
@@ -189,7 +205,7 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
       if (hash % count === part) intake(bytes, pos, parsed);
     },
     blank() {
-      if (part === 0) info.blank_lines++;
+      if (part === 0) counts.blank();
     },
     tooLong(head, pos, bytes) {
       if (part === 0) reject(pos, 'line_too_long', tooLongDetail(bytes), head.toString('utf8'));
@@ -197,21 +213,54 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
   }, opts.maxLineBytes);
   await readChunks(path, (chunk) => splitter.push(chunk));
   splitter.end();
-  trace(`events part ${part}: read, validated, deduplicated`);
+}
 
+/** Reads `path` and returns partition `part` of `count` of its events. */
+export async function processEventPartition(path: string, opts: ResolvedOptions, part: number, count: number):
+  Promise<PartitionResult & { gold: GoldState }> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    throw fileError('E_SOURCE_UNREADABLE', path, err);
+  }
+  const stage = dedupStage(opts, size / count);
+  const { file, cal, counts, table } = stage;
+  await readPartition(path, opts, part, count, stage);
+  trace(`events part ${part}: read, validated, deduplicated`);
+  const superseded = settleDedup(file, table, counts);
   const order = table.sortedSlots();
   trace(`events part ${part}: sorted`);
+  const winners = gatherWinners(table, order);
+  trace(`events part ${part}: winners gathered`);
+  const gold = tableGold(table, cal);
+  trace(`events part ${part}: gold accumulated`);
+  // Lines are read in order, so quarantine rows are already sorted by pos.
+  return { info: counts.info, quarantine: stage.quarantine, superseded, winners, gold };
+}
+
+/**
+ * The stage after dedup, for partitions and event buckets alike: the superseded rows of
+ * `table` (sorted by pos), counted with its winners into `counts`. Drops the id index:
+ * nothing is offered any more, and the rest runs on a smaller heap.
+ */
+export function settleDedup(file: string, table: EventTable, counts: SourceCounts): PosRows {
+  const superseded = supersededRows(file, table);
+  counts.silver(table.size);
+  counts.superseded(superseded.pos.length);
+  table.dropIndex();
+  return superseded;
+}
+
+/** The winners of `table` in silver order, `order` being its sortedSlots(). */
+export function gatherWinners(table: EventTable, order: Uint32Array): Winners {
   const n = order.length;
   const winners: Winners = {
     ts: new Float64Array(n), idBytes: new Uint8Array(0), idStart: new Float64Array(n + 1), users: new Uint32Array(n),
-    userNames: [], lines: table.lines.bytes.subarray(0, table.lines.length),
+    userNames: table.userNames, lines: table.lines.bytes.subarray(0, table.lines.length),
     start: new Float64Array(n), end: new Float64Array(n), botAt: new Uint32Array(n), versions: new Uint32Array(n),
   };
-  const superseded = supersededRows(file, table);
-  table.dropIndex(); // a smaller heap for the rest
-
   const idBytes = new LineBuffer(n * 16);
-  winners.userNames = table.userNames;
   for (let k = 0; k < n; k++) {
     const slot = order[k];
     winners.ts[k] = table.ts.get(slot);
@@ -222,18 +271,18 @@ export async function processEventPartition(path: string, opts: ResolvedOptions,
     winners.botAt[k] = table.botAt.get(slot);
     winners.versions[k] = table.versions.get(slot);
   }
-  trace(`events part ${part}: winners gathered`);
+  winners.idStart[n] = idBytes.length;
+  winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
+  return winners;
+}
+
+/** The gold state of the winners of `table`. */
+export function tableGold(table: EventTable, cal: Calendar): GoldState {
   // Gold does not care about order: slot order reads memory front to back.
   const gold = initGold();
-  for (let slot = 0; slot < n; slot++) {
+  for (let slot = 0; slot < table.size; slot++) {
     addWinnerToGold(gold, cal, table.ids[slot], table.userNames[table.user.get(slot)], table.ts.get(slot),
       table.kind.get(slot), table.micros.get(slot), table.channels.get(slot));
   }
-  winners.idStart[n] = idBytes.length;
-  winners.idBytes = idBytes.bytes.subarray(0, idBytes.length);
-  trace(`events part ${part}: gold accumulated`);
-  info.silver = n;
-  info.superseded = superseded.pos.length;
-  // Lines are read in order, so quarantine rows are already sorted by pos.
-  return { info, quarantine, superseded, winners, gold };
+  return gold;
 }

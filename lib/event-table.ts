@@ -2,7 +2,7 @@
 // vectors (mnemonist), each winner's silver line as bytes in one growing buffer, so a
 // million winners cost the garbage collector almost nothing to keep until the end.
 import { Float64Vector, Uint32Vector, Uint8Vector } from 'mnemonist';
-import { eventBeats } from './dedup.js';
+import { LOST, eventBeats, offerVersion } from './dedup.js';
 import type { SilverEvent } from './types.js';
 
 /** Grows one buffer of back-to-back UTF-8 lines. */
@@ -58,6 +58,8 @@ export class EventTable {
   readonly lines: LineBuffer;
   /** Superseded versions: [event_id, pos]. */
   readonly losers: [string, number][] = [];
+  /** The winner of the id on offer, read out of the vectors for offerVersion (one object for every offer). */
+  private readonly current = { ts: 0, pos: 0, versions: 0 };
 
   /** `lineBytes`: a guess of the bytes all silver lines will take. */
   constructor(lineBytes?: number) {
@@ -70,18 +72,21 @@ export class EventTable {
 
   /**
    * Offers a valid version and its silver line (written with is_bot false and versions 1).
-   * The winner is dedup.ts's: the later `ts`, then the later arrival (SPEC 3).
+   * The decision is dedup.ts's offerVersion: the later `ts`, then the later arrival (SPEC 3).
    */
   offer(e: SilverEvent, line: string): void {
     let slot = this.slots.get(e.event_id);
     if (slot !== undefined) {
-      const ts = this.ts.get(slot), pos = this.pos.get(slot);
-      this.versions.set(slot, this.versions.get(slot) + 1);
-      if (!eventBeats(e, { ts, pos })) {
+      const current = this.current;
+      current.ts = this.ts.get(slot);
+      current.pos = this.pos.get(slot);
+      current.versions = this.versions.get(slot);
+      if (offerVersion(eventBeats, current, e) === LOST) {
+        this.versions.set(slot, current.versions);
         this.losers.push([e.event_id, e.pos]);
         return;
       }
-      this.losers.push([e.event_id, pos]);
+      this.losers.push([e.event_id, current.pos]);
     } else {
       slot = this.ids.length;
       this.slots.set(e.event_id, slot);
@@ -98,6 +103,7 @@ export class EventTable {
     }
     this.ts.set(slot, e.ts);
     this.pos.set(slot, e.pos);
+    this.versions.set(slot, e.versions);
     let user = this.userIndex.get(e.user_id);
     if (user === undefined) {
       user = this.userNames.length;

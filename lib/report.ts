@@ -19,21 +19,6 @@ export function newSourceReport(file: string): SourceReport {
   return { file, records: 0, blank_lines: 0, silver: 0, superseded: 0, quarantined: {} };
 }
 
-export function countQuarantined(info: SourceReport, reason: QuarantineReason): void {
-  info.quarantined[reason] = (info.quarantined[reason] ?? 0) + 1;
-}
-
-/** Adds the counters of `part` (a partition or bucket of the same source) into `into`. */
-export function addCounts(into: SourceReport, part: SourceReport): void {
-  into.records += part.records;
-  into.blank_lines += part.blank_lines;
-  into.silver += part.silver;
-  into.superseded += part.superseded;
-  for (const [reason, n] of Object.entries(part.quarantined) as [QuarantineReason, number][]) {
-    into.quarantined[reason] = (into.quarantined[reason] ?? 0) + n;
-  }
-}
-
 export const quarantinedTotal = (info: SourceReport): number =>
   Object.values(info.quarantined).reduce((sum, n) => sum + (n ?? 0), 0);
 
@@ -42,6 +27,69 @@ export function checkInvariant(name: string, info: SourceReport): void {
   const q = quarantinedTotal(info);
   if (info.records !== info.silver + info.superseded + q) {
     throw new AudicinError('E_INVARIANT', `${info.file}: records (${info.records}) != silver (${info.silver}) + superseded (${info.superseded}) + quarantined (${q}) for ${name}`);
+  }
+}
+
+/**
+ * The counters of one source, the only code that bumps them: every reader, partition,
+ * bucket and stream counts through one of these, and partitions merge theirs with `merge`.
+ * `info` is the plain report row it keeps (plain data, so it crosses threads and files as it
+ * is, and report.json is written from it); a row that travelled is merged as it is.
+ */
+export class SourceCounts<T extends SourceReport = SourceReport> {
+  readonly info: T;
+
+  /** Counts into `info` (a new row of `file` when given a file name). */
+  constructor(info: T);
+  constructor(file: string);
+  constructor(init: T | string) {
+    this.info = (typeof init === 'string' ? newSourceReport(init) : init) as T;
+  }
+
+  /** A blank line: counted apart, not a record. */
+  blank(): void {
+    this.info.blank_lines++;
+  }
+
+  /** A record quarantined for `reason`. */
+  quarantine(reason: QuarantineReason): void {
+    this.info.records++;
+    this.info.quarantined[reason] = (this.info.quarantined[reason] ?? 0) + 1;
+  }
+
+  /** A valid record, handed to dedup: it ends up silver or superseded. */
+  valid(): void {
+    this.info.records++;
+  }
+
+  /** `n` valid records that lost to a later version of their key. */
+  superseded(n = 1): void {
+    this.info.superseded += n;
+  }
+
+  /** `n` winners written to silver. */
+  silver(n = 1): void {
+    this.info.silver += n;
+  }
+
+  /** Adds the counters of `part` (a partition or bucket of the same source). */
+  merge(part: SourceReport): this {
+    const info = this.info;
+    info.records += part.records;
+    info.blank_lines += part.blank_lines;
+    info.silver += part.silver;
+    info.superseded += part.superseded;
+    for (const [reason, n] of Object.entries(part.quarantined) as [QuarantineReason, number][]) {
+      info.quarantined[reason] = (info.quarantined[reason] ?? 0) + n;
+    }
+    if (part.resynchronised !== undefined) info.resynchronised = (info.resynchronised ?? 0) + part.resynchronised;
+    return this;
+  }
+
+  /** Fails loudly unless `records = silver + superseded + quarantined` (see checkInvariant). */
+  check(name: string): this {
+    checkInvariant(name, this.info);
+    return this;
   }
 }
 

@@ -9,7 +9,7 @@ import { JsonArraySplitter } from './json-array.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import type { FileSink } from './output.js';
 import { checkSourceFile, csvRecords, jsonRecords, landSource, type CsvRow, type Landed, type RecordSink } from './readers.js';
-import { checkInvariant, countQuarantined, newSourceReport } from './report.js';
+import { SourceCounts } from './report.js';
 import type { QuarantineReason, QuarantineRow, SilverMarketing, SilverSubscription, SourceReport } from './types.js';
 import { validateMarketing } from './validate-marketing.js';
 import { SUBSCRIPTION_ID_FIELDS, validateSubscription } from './validate-subscription.js';
@@ -36,33 +36,31 @@ interface SideSpec<R, T extends Version> {
 async function readSide<R, T extends Version>(path: string, spec: SideSpec<R, T>,
   onReject: (row: QuarantineRow) => void, bronze: FileSink | null): Promise<SideRead<T>> {
   const file = basename(path);
-  const info = newSourceReport(file);
+  const counts = new SourceCounts(file);
   const losers: [string, number][] = [];
   const rejectRow = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
-    info.records++;
-    countQuarantined(info, reason);
+    counts.quarantine(reason);
     onReject({ source: file, pos, reason, detail, raw });
   };
   const split = spec.splitter(spec.reader({
     record(value, pos, raw) {
       const result = spec.validate(value, pos);
       if ('reason' in result) return rejectRow(pos, result.reason, result.detail, raw.toString('utf8'));
-      info.records++;
+      counts.valid();
       const lost = spec.winners.offer(spec.key(result), result);
       if (lost !== null) losers.push([spec.key(result), lost.pos]);
     },
     reject: rejectRow,
-    blank() { info.blank_lines++; },
+    blank() { counts.blank(); },
   }));
   checkSourceFile(path);
   const landed = await landSource(path, bronze, (chunk) => split.push(chunk));
   split.end();
-  if (split.resynchronised) info.resynchronised = split.resynchronised;
+  if (split.resynchronised) counts.info.resynchronised = split.resynchronised;
   const rows = [...spec.winners.values()];
-  info.silver = rows.length;
-  info.superseded = losers.length;
-  checkInvariant(file, info);
-  return { rows, info, winners: spec.winners, losers, landed };
+  counts.silver(rows.length);
+  counts.superseded(losers.length);
+  return { rows, info: counts.check(file).info, winners: spec.winners, losers, landed };
 }
 
 /** Subscriptions (a JSON array, or NDJSON) by `subscription_id`, latest `created_at` winning. */

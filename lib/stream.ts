@@ -26,10 +26,10 @@
 import { Heap, Queue } from 'mnemonist';
 import { BotCounter } from './bots.js';
 import { makeCalendar, type Calendar } from './calendar.js';
-import { eventBeats } from './dedup.js';
+import { LOST, NEW, eventBeats, offerVersion } from './dedup.js';
 import { LineSplitter } from './lines.js';
 import { jsonRecords } from './readers.js';
-import { checkInvariant, countQuarantined, newSourceReport } from './report.js';
+import { SourceCounts, newSourceReport } from './report.js';
 import { byTimeThenId } from './silver.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js';
 import { isoUtc } from './time.js';
@@ -84,11 +84,13 @@ class StreamCore implements StreamEngine {
   readonly options: ResolvedStreamOptions;
   readonly calendar: Calendar;
   readonly info: StreamInfo;
+  /** Owns the report counters of `info`; the stream's own fields (watermark, pending, bots) are set directly. */
+  private readonly counts: SourceCounts<StreamInfo>;
   private readonly sink: StreamSink;
   private readonly splitter: LineSplitter;
   /**
    * Every id the window can still reach: pending ids map to their current winner (the batch
-   * dedup rule, eventBeats), final ids to their winner's event_ts until forgotten. One map
+   * dedup decision, offerVersion), final ids to their winner's event_ts until forgotten. One map
    * serves both, so a version costs one lookup to be told pending, final or new.
    */
   private readonly slots = new Map<string, Slot>();
@@ -115,7 +117,8 @@ class StreamCore implements StreamEngine {
     this.clock = options.now ?? Date.now();
     this.calendar = makeCalendar(options.timezone);
     this.counter = new BotCounter(options.botThreshold, options.botWindowMs);
-    this.info = { ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 };
+    this.counts = new SourceCounts<StreamInfo>({ ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 });
+    this.info = this.counts.info;
     const { source, fx } = options;
     this.splitter = new LineSplitter(jsonRecords({
       record: (value, pos, raw) => {
@@ -124,7 +127,7 @@ class StreamCore implements StreamEngine {
         this.offer(result, raw);
       },
       reject: (pos, reason, detail, raw) => this.reject(pos, reason, detail, raw),
-      blank: () => { this.info.blank_lines++; },
+      blank: () => { this.counts.blank(); },
     }, EVENT_ID_FIELDS), options.maxLineBytes);
   }
 
@@ -140,7 +143,7 @@ class StreamCore implements StreamEngine {
     this.ended = true;
     this.frontier = Infinity;
     this.advance();
-    checkInvariant('events', this.info);
+    this.counts.check('events');
   }
 
   bots(): string[] {
@@ -152,8 +155,7 @@ class StreamCore implements StreamEngine {
   }
 
   private reject(pos: number, reason: QuarantineReason, detail: string, raw: string): void {
-    this.info.records++;
-    countQuarantined(this.info, reason);
+    this.counts.quarantine(reason);
     this.sink.reject({ source: this.options.source, pos, reason, detail, raw });
   }
 
@@ -172,21 +174,13 @@ class StreamCore implements StreamEngine {
       return this.reject(e.pos, 'late_event', `event_id ${id} is already final (winner event_ts `
         + `${isoUtc(slot)}, watermark ${isoUtc(this.watermark)})`, raw.toString('utf8'));
     }
-    this.info.records++;
-    if (slot === undefined) {
-      this.info.pending++;
+    this.counts.valid();
+    const outcome = offerVersion(eventBeats, slot, e);
+    if (outcome === NEW) this.info.pending++;
+    else this.counts.superseded();
+    if (outcome !== LOST) {
       this.slots.set(id, e);
       this.byTime.push(e);
-    } else {
-      this.info.superseded++;
-      const versions = slot.versions + e.versions;
-      if (eventBeats(e, slot)) {
-        e.versions = versions;
-        this.slots.set(id, e);
-        this.byTime.push(e);
-      } else {
-        slot.versions = versions;
-      }
     }
     if (e.ts > this.watermark) {
       this.watermark = e.ts;
@@ -221,7 +215,7 @@ class StreamCore implements StreamEngine {
       // Every later event of this user is at or after F: times up to F − botWindow are done with.
       counter.evict(e.user_id, F);
       info.pending--;
-      info.silver++;
+      this.counts.silver();
       this.sink.event(e);
     }
     const forgetBefore = F - this.options.retainMs;

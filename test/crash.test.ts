@@ -8,7 +8,12 @@
 // alternate, so each run replaces a lakehouse with a different one: with one input, old and
 // new are byte-identical and a mix of old and new files could not be seen at all.
 //
-// CRASH_SEED picks the kill moments, CRASH_TRIALS how many (default 20).
+// The same trials run out of core (`--memory` small enough to spill into many buckets, and
+// buckets on worker threads): a kill in any step leaves the old or the new lakehouse, the next
+// run removes the killed run's spill, and SIGINT or SIGTERM remove it at once.
+//
+// CRASH_SEED picks the kill moments, CRASH_TRIALS how many (default 20), CRASH_SPILL_TRIALS
+// how many out of core (default 6: each step once).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -151,15 +156,28 @@ function leftovers(out: string, allowed: string[]): string[] {
 
 interface Ended { code: number | null; signal: string | null; ms: number; phase: string; stderr: string }
 
-/** Runs the CLI; kills it `killAt` ms after the start, or soon after the commit cue when `atCue`. */
-function run(input: string, out: string, killAt: number | null = null, atCue = false, jitter = 0): Promise<Ended> {
+interface RunOptions {
+  /** Kill this many ms after the start; null: only on the cue, if any. */
+  killAt?: number | null;
+  /** Kill `jitter` ms after the first stderr text matching this (a trace line). */
+  cue?: RegExp | null;
+  jitter?: number;
+  /** The signal sent. Default SIGKILL. */
+  signal?: NodeJS.Signals;
+  /** Extra flags, e.g. `--memory 8MB`. */
+  args?: string[];
+}
+
+/** Runs the CLI; sends `signal` `killAt` ms after the start, or `jitter` ms after the `cue`. */
+function run(input: string, out: string, { killAt = null, cue = null, jitter = 0, signal = 'SIGKILL', args = [] }: RunOptions = {}):
+  Promise<Ended> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z'],
+    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z', ...args],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, AUDICIN_TRACE: '1' } });
     let stderr = '', phase = 'start', cued = false;
     const kill = (): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };
     const timer = killAt === null ? null : setTimeout(kill, killAt);
     child.stderr.setEncoding('utf8');
@@ -167,7 +185,7 @@ function run(input: string, out: string, killAt: number | null = null, atCue = f
       stderr += text;
       const traced = [...stderr.matchAll(/audicin-trace +\d+ ms {2}(.*)/g)];
       if (traced.length > 0) phase = traced[traced.length - 1]![1]!;
-      if (atCue && !cued && COMMIT_CUE.test(text)) {
+      if (cue !== null && !cued && cue.test(text)) {
         cued = true;
         setTimeout(kill, jitter);
       }
@@ -195,16 +213,20 @@ function inputB(a: string, b: string): void {
   appendFileSync(join(b, 'marketing_spend.csv'), '2026-01-15,CrashTest,12.5\n2026-01-15,crashtest,13\n2026-01-15,,1\n');
 }
 
+/** Inputs A and B and the fingerprints of their uninterrupted in-memory runs, shared by the tests. */
+const root = tempDir('audicin-crash-');
+const inA = join(root, 'in-a'), inB = join(root, 'in-b');
+const inputs: Record<string, string> = { A: inA, B: inB };
+const refs: Record<string, Map<string, string>> = {};
+/** The longest reference run, in ms. */
+let duration = 0;
+
 test(`crash trials: ${TRIALS} SIGKILLs across a run leave the old or the new lakehouse, whole`, async () => {
-  const root = tempDir('audicin-crash-');
-  const inA = join(root, 'in-a'), inB = join(root, 'in-b'), out = join(root, 'lake');
+  const out = join(root, 'lake');
   await generate({ dir: inA, events: 200_000, seed: 5 });
   inputB(inA, inB);
-  const inputs: Record<string, string> = { A: inA, B: inB };
 
   // The references: A into a new --out, then B over it (both uninterrupted).
-  const refs: Record<string, Map<string, string>> = {};
-  let duration = 0;
   for (const name of ['A', 'B']) {
     const r = await run(inputs[name]!, out);
     assert.is(r.code, 0, `reference run ${name}: ${r.stderr}`);
@@ -217,10 +239,7 @@ test(`crash trials: ${TRIALS} SIGKILLs across a run leave the old or the new lak
     'A and B differ in most files, so a mix of the two shows');
 
   const r = prng(SEED);
-  const problems: string[] = [];
-  const outcomes: string[] = [];
-  let current: string | null = 'B';
-  let previous: Map<string, string> | null = null;
+  const trials: Trial[] = [];
   for (let i = 0; i < TRIALS; i++) {
     // Four phases by share of one run's time; the last aims at the commit itself.
     const phase = ['reading', 'computing', 'writing', 'committing'][i % 4]!;
@@ -229,37 +248,130 @@ test(`crash trials: ${TRIALS} SIGKILLs across a run leave the old or the new lak
     // with a time-based kill only as a fallback should the line change.
     const killAt = Math.round(duration * (phase === 'committing' ? 2 : lo + (hi - lo) * r()));
     const jitter = Math.floor(r() * 4);
+    trials.push({ what: `${phase}, ${phase === 'committing' ? `kill ${jitter} ms after the commit cue` : `kill at ${killAt} ms`}`,
+      run: { killAt, cue: phase === 'committing' ? COMMIT_CUE : null, jitter } });
+  }
+  const { problems, outcomes } = await killTrials(out, trials, 'B', ['in-a', 'in-b']);
+  // After every kill, one more run succeeds, gives the reference bytes and leaves nothing behind.
+  problems.push(...await lastRun(out, ['in-a', 'in-b']));
+  if (process.env.CRASH_VERBOSE) console.log(outcomes.join('\n'));
+  assert.ok(lstatSync(out).isSymbolicLink() || statSync(out).isDirectory(), '--out is a folder or a link to one');
+  assert.equal(problems, [], `seed ${SEED}:\n${problems.join('\n')}\n`);
+});
+
+/** One killed run of killTrials: what it aims at, and how. */
+interface Trial { what: string; run: RunOptions }
+
+/**
+ * Runs each trial over `out`, alternating inputs A and B from `start`: after each kill `--out`
+ * must be whole and exactly the old lakehouse or the new one; after a run that finished,
+ * nothing of a run in progress may be left (`allowed`: other names beside `out`).
+ */
+async function killTrials(out: string, trials: Trial[], start: string | null, allowed: string[]):
+  Promise<{ problems: string[]; outcomes: string[] }> {
+  const problems: string[] = [];
+  const outcomes: string[] = [];
+  let current: string | null = start;
+  let previous: Map<string, string> | null = null;
+  for (const [i, trial] of trials.entries()) {
     const next: string = current === 'A' ? 'B' : 'A';
-    const ended = await run(inputs[next]!, out, killAt, phase === 'committing', jitter);
-    const label = `trial ${i} (${phase}, ${next} over ${current ?? 'unknown'}, ${phase === 'committing' ? `kill ${jitter} ms after the commit cue` : `kill at ${killAt} ms`}, ` +
+    const ended = await run(inputs[next]!, out, trial.run);
+    const label = `trial ${i} (${trial.what}, ${next} over ${current ?? 'unknown'}, ` +
       `${ended.signal ?? `exit ${ended.code}`} after '${ended.phase}')`;
     outcomes.push(label);
     if (ended.signal === null && ended.code !== 0) problems.push(`${label}: ${ended.stderr}`);
     const files = load(out);
     const bad = structure(files);
     const snap = fingerprint(files);
-    const allowed: string[] = ended.code === 0 ? [next] : current === null ? ['A', 'B'] : [current, next];
-    const match: string | undefined = allowed.find((ref) => differences(snap, refs, ref).length === 0);
+    const may: string[] = ended.code === 0 ? [next] : current === null ? ['A', 'B'] : [current, next];
+    const match: string | undefined = may.find((ref) => differences(snap, refs, ref).length === 0);
     const unchanged = previous !== null && differences(snap, { previous }, 'previous').length === 0;
     if ((bad.length > 0 || match === undefined) && !(current === null && unchanged && ended.code !== 0)) {
-      const found = [...bad, ...differences(snap, refs, allowed[0]!).map((d) => `vs ${allowed[0]}: ${d}`)];
+      const found = [...bad, ...differences(snap, refs, may[0]!).map((d) => `vs ${may[0]}: ${d}`)];
       problems.push(`${label}: ${found.slice(0, 8).join('; ')}${found.length > 8 ? `; … ${found.length - 8} more` : ''}`);
     }
+    if (ended.code === 0) problems.push(...leftovers(out, allowed).map((p) => `${label}: ${p}`));
     // A broken lakehouse that a killed run left as it was is not reported again.
     current = match ?? null;
     previous = snap;
   }
+  return { problems, outcomes };
+}
 
-  // After every kill, one more run succeeds, gives the reference bytes and leaves nothing behind.
-  const last = await run(inA, out);
+/** One uninterrupted run of A over `out` (`args`: extra flags): it must give A's reference bytes and leave nothing behind. */
+async function lastRun(out: string, allowed: string[], args: string[] = []): Promise<string[]> {
+  const problems: string[] = [];
+  const last = await run(inA, out, { args });
   if (last.code !== 0) problems.push(`the run after the kills: exit ${last.code} ${last.signal ?? ''}: ${last.stderr}`);
   const files = load(out);
   problems.push(...structure(files).map((p) => `after the kills: ${p}`));
   problems.push(...differences(fingerprint(files), refs, 'A').map((d) => `after the kills, vs A: ${d}`));
-  problems.push(...leftovers(out, ['in-a', 'in-b']));
+  problems.push(...leftovers(out, allowed));
+  return problems;
+}
+
+// Out of core: `--memory 8MB` puts the 200k events (29 MB) in 64 event and 64 user buckets run
+// one at a time in the main thread; `--memory 300MB --workers 2` in 2 and 2 run on two
+// worker threads. Kills aim at each step through its trace line, a random time after it.
+const SPILL_TRIALS = Number(process.env.CRASH_SPILL_TRIALS ?? 6);
+const SMALL = ['--memory', '8MB'];
+const THREADS = ['--memory', '300MB', '--workers', '2'];
+/** The steps of an out-of-core run, by the trace line that starts each, and how long after it a kill may come (ms). */
+const SPILL_STEPS: { step: string; cue: RegExp | null; within: number }[] = [
+  { step: 'shuffling', cue: /events spill: \d+ event buckets/, within: 1500 },
+  { step: 'event buckets', cue: /shuffled by event_id/, within: 2500 },
+  { step: 'user buckets', cue: /event buckets deduplicated/, within: 2500 },
+  // The landed copy's hash and the side sources wait for the buckets when these run in the main thread.
+  { step: 'hashing, side sources, merging rejects', cue: /user buckets ordered/, within: 1500 },
+  { step: 'merging silver runs', cue: /quarantine and superseded merged/, within: 1500 },
+  { step: 'committing', cue: /report\.html drawn/, within: 4 },
+];
+
+test(`crash trials out of core: ${SPILL_TRIALS} SIGKILLs while spilling leave the old or the new lakehouse, and no spill`, async () => {
+  assert.ok(refs.A !== undefined, 'the references of the first test');
+  const out = join(root, 'spill', 'lake');
+  mkdirSync(dirname(out));
+  // Spilled, a run gives the in-memory bytes.
+  for (const [name, args] of [['A', THREADS], ['B', SMALL]] as const) {
+    const r = await run(inputs[name]!, out, { args: [...args] });
+    assert.is(r.code, 0, `reference run ${name} ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.phase, /commit/);
+    assert.equal(differences(fingerprint(load(out)), refs, name), [], `${args.join(' ')}: the in-memory bytes of ${name}`);
+  }
+  const r = prng(SEED + 1);
+  const trials: Trial[] = Array.from({ length: SPILL_TRIALS }, (_, i) => {
+    const { step, cue, within } = SPILL_STEPS[i % SPILL_STEPS.length]!;
+    const args = i % 3 === 2 ? THREADS : SMALL;
+    const jitter = Math.floor(r() * within);
+    return { what: `${args.join(' ')}, ${step}, kill ${jitter} ms after '${cue!.source}'`, run: { cue, jitter, args: [...args] } };
+  });
+  const { problems, outcomes } = await killTrials(out, trials, 'B', []);
+  problems.push(...await lastRun(out, [], SMALL));
   if (process.env.CRASH_VERBOSE) console.log(outcomes.join('\n'));
-  assert.ok(lstatSync(out).isSymbolicLink() || statSync(out).isDirectory(), '--out is a folder or a link to one');
+  assert.ok(outcomes.every((o) => o.includes('SIGKILL')), `every run was killed:\n${outcomes.join('\n')}`);
   assert.equal(problems, [], `seed ${SEED}:\n${problems.join('\n')}\n`);
+});
+
+test('SIGINT and SIGTERM while spilling: exit 130 or 143, the old lakehouse as it was, no spill, staging or lock', async () => {
+  assert.ok(refs.A !== undefined, 'the references of the first test');
+  const out = join(root, 'signals', 'lake');
+  mkdirSync(dirname(out));
+  const first = await run(inA, out, { args: SMALL });
+  assert.is(first.code, 0, first.stderr);
+  const problems: string[] = [];
+  for (const [signal, args, cue] of [
+    ['SIGINT', SMALL, /events spill: \d+ event buckets/], ['SIGTERM', SMALL, /event buckets deduplicated/],
+    ['SIGINT', THREADS, /shuffled by event_id/], ['SIGTERM', THREADS, /event buckets deduplicated/],
+  ] as const) {
+    const ended = await run(inB, out, { signal, cue, jitter: 200, args: [...args] });
+    const label = `${signal} ${200} ms after '${cue.source}' with ${args.join(' ')} (after '${ended.phase}')`;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (ended.code !== code) problems.push(`${label}: exit ${ended.code} ${ended.signal ?? ''}, expected ${code}: ${ended.stderr}`);
+    if (!ended.stderr.includes(`interrupted by ${signal}`)) problems.push(`${label}: stderr '${ended.stderr}'`);
+    problems.push(...differences(fingerprint(load(out)), refs, 'A').map((d) => `${label}: vs A: ${d}`));
+    problems.push(...leftovers(out, []).map((p) => `${label}: ${p}`));
+  }
+  assert.equal(problems, []);
 });
 
 test.run();

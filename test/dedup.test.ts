@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DedupMap, arrivalBeats, eventBeats } from '../lib/dedup.js';
+import { DedupMap, LOST, NEW, WON, arrivalBeats, eventBeats, offerVersion } from '../lib/dedup.js';
 
 interface V { id: string; ts: number; pos: number; versions: number; tag: string }
 const v = (id: string, ts: number, pos: number, tag: string): V => ({ id, ts, pos, versions: 1, tag });
@@ -33,6 +33,21 @@ test('marketing: the last arrival wins', () => {
   map.offer('k', { pos: 5, versions: 1 });
   map.offer('k', { pos: 2, versions: 1 });
   assert.is(map.get('k')?.pos, 5);
+});
+
+test('offerVersion: new key, a win or a loss, and the winner counts every version', () => {
+  const a = v('a', 10, 1, 'first');
+  assert.is(offerVersion(eventBeats, undefined, a), NEW);
+  assert.is(a.versions, 1);
+  const older = v('a', 5, 2, 'older');
+  assert.is(offerVersion(eventBeats, a, older), LOST);
+  assert.equal([a.versions, older.versions], [2, 1]);
+  const tie = v('a', 10, 3, 'tie-later');
+  assert.is(offerVersion(eventBeats, a, tie), WON, 'a tie goes to the later arrival');
+  assert.equal([tie.versions, a.versions], [3, 2]);
+  // A tie against a later arrival (offered out of order, as a merge might) loses.
+  assert.is(offerVersion(eventBeats, tie, v('a', 10, 2, 'tie-earlier')), LOST);
+  assert.is(tie.versions, 4);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // Properties over generated record soups (issue 8), with fast-check: conservation of every
 // lineage key, independence from input order (but for the arrival order of ties), from
-// chunking, from the worker count, and exact merging of partial gold states.
+// chunking, from the worker count, exact merging of partial gold states, and batch equal to
+// the stream engine with an unbounded window.
 // PROPS_SEED fixes the seed (fast-check prints seed and path on failure), PROPS_SCALE
 // multiplies the number of runs.
 import { test } from 'uvu';
@@ -12,6 +13,8 @@ import {
   JsonArraySplitter, LineSplitter, addEvent, addMarketing, addSubscription, createStreamEngine, finishGold, initGold,
   makeCalendar, mergeGold, packGold, runPipeline, unpackGold, type GoldState, type LineSink,
 } from '../lib/index.js';
+import { sortedReasons } from '../lib/report.js';
+import { eventLine } from '../lib/silver.js';
 import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
 import { ev, prng, spend, sub } from './gold-fixtures.js';
 import { readNdjson, snapshot, tempDir, writeInput } from './helpers.js';
@@ -171,6 +174,27 @@ test('chunking: the stream engine emits the same rows, rejects and counters howe
       });
       assert.equal(runs[1], runs[0]);
     }), params(100));
+});
+
+test('batch is stream with an infinite window: the same silver bytes, quarantine rows, counters and bots', async () => {
+  await fc.assert(fc.asyncProperty(soup, fc.array(fc.nat(), { maxLength: 20 }), async (s, cuts) => {
+    const lake = await lakehouse(s);
+    const bytes = Buffer.from(soupFiles(s).events);
+    const silver: string[] = [];
+    const rejects: Row[] = [];
+    const engine = createStreamEngine({ source: 'events.ndjson', windowMs: Number.MAX_SAFE_INTEGER, now: '2026-03-01T00:00:00Z' },
+      { event: (e) => silver.push(eventLine(e, engine.calendar)), reject: (r) => rejects.push({ ...r }) });
+    for (const chunk of chunked(bytes, cuts)) engine.push(chunk);
+    engine.end();
+    assert.is(silver.join(''), readFileSync(join(lake.dir, 'silver/events.ndjson'), 'utf8'), 'silver bytes');
+    assert.equal(rejects, rows(lake, 'quarantine', 'events'), 'quarantine rows, in pos order');
+    const { records, blank_lines, silver: n, superseded, quarantined } = engine.info;
+    const want = lake.report.sources.events!;
+    assert.equal({ records, blank_lines, silver: n, superseded, quarantined: sortedReasons(engine.info).quarantined },
+      { records: want.records, blank_lines: want.blank_lines, silver: want.silver, superseded: want.superseded, quarantined: want.quarantined });
+    assert.equal(engine.bots(), JSON.parse(readFileSync(join(lake.dir, 'report.json'), 'utf8')).bots);
+    drop(lake);
+  }), params(15));
 });
 
 test('workers: 1 and 2 threads write byte-identical lakehouses', async () => {

@@ -5,10 +5,8 @@
 // run in another process or on another machine.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCalendar } from '../calendar.js';
-import { eventIntake, eventRejects, idHash, supersededRows } from '../event-partition.js';
-import { EventTable } from '../event-table.js';
-import { newSourceReport } from '../report.js';
+import { dedupStage, idHash, settleDedup } from '../event-partition.js';
+import type { EventTable } from '../event-table.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { writePosRows } from './pos-rows.js';
@@ -71,32 +69,31 @@ export const userBucketOf = (user: string, count: number): number => idHash(user
 
 export function dedupEventBucket(job: EventBucketJob): EventBucketResult {
   const { opts, dir, index, users } = job;
-  const file = opts.files.events;
-  const cal = makeCalendar(opts.timezone);
-  const info = newSourceReport(file);
-  const table = new EventTable(Math.ceil(statSync(job.input).size * 3));
-  const { rows, reject } = eventRejects(file, info);
-  const intake = eventIntake(opts, cal, info, table, reject);
+  const { file, counts, table, quarantine: rows, intake } = dedupStage(opts, statSync(job.input).size);
   const reader = new FrameReader(job.input);
   while (reader.next()) {
     const pos = reader.f64();
     intake(reader.bytes(), pos);
   }
   const quarantine = writePosRows(join(dir, `quarantine-${index}.bin`), rows);
-  const superseded = supersededRows(file, table);
-  writePosRows(join(dir, `superseded-${index}.bin`), superseded);
-  info.silver = table.size;
-  info.superseded = superseded.pos.length;
-  table.dropIndex();
+  writePosRows(join(dir, `superseded-${index}.bin`), settleDedup(file, table, counts));
+  const path = join(dir, `winners-${index}.bin`);
+  const { offsets, bytes } = writeWinnersByUser(table, users, path);
+  return { info: counts.info, quarantine, superseded: join(dir, `superseded-${index}.bin`), winners: { path, offsets }, bytes };
+}
 
-  // One file, the winners grouped by user bucket: user bucket u reads its byte range.
+/**
+ * The send stage of an event bucket: writes the winners of `table` to one file at `path`,
+ * grouped by user bucket of `users` (see readWinner), so user bucket u reads bytes
+ * [offsets[u], offsets[u + 1]).
+ */
+function writeWinnersByUser(table: EventTable, users: number, path: string): { offsets: number[]; bytes: number } {
   const bucketOf = Uint32Array.from(table.userNames, (name) => userBucketOf(name, users));
   const count = new Uint32Array(users + 1);
   for (let slot = 0; slot < table.size; slot++) count[bucketOf[table.user.get(slot)] + 1]++;
   for (let u = 0; u < users; u++) count[u + 1] += count[u];
   const order = new Uint32Array(table.size);
   for (let slot = 0; slot < table.size; slot++) order[count[bucketOf[table.user.get(slot)]]++] = slot;
-  const path = join(dir, `winners-${index}.bin`);
   const w = new FrameWriter(path, undefined, 1 << 20);
   const offsets = new Array<number>(users + 1).fill(0);
   const lines = table.lines.bytes;
@@ -110,5 +107,5 @@ export function dedupEventBucket(job: EventBucketJob): EventBucketResult {
   }
   while (u < users) offsets[++u] = w.written;
   w.close();
-  return { info, quarantine, superseded: join(dir, `superseded-${index}.bin`), winners: { path, offsets }, bytes: w.written };
+  return { offsets, bytes: w.written };
 }

@@ -8,7 +8,7 @@ import { eventHash, quarantineText } from '../event-partition.js';
 import { LineSplitter } from '../lines.js';
 import type { OutputFs } from '../output-fs.js';
 import { readChunks, tooLongDetail } from '../readers.js';
-import { countQuarantined, newSourceReport } from '../report.js';
+import { SourceCounts } from '../report.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import { FrameWriter } from './frames.js';
 import { writePosRow } from './pos-rows.js';
@@ -27,7 +27,7 @@ export interface ShuffleResult {
 export async function shuffleEvents(path: string, opts: ResolvedOptions, dir: string, count: number, fs?: OutputFs):
   Promise<ShuffleResult> {
   const file = opts.files.events;
-  const info = newSourceReport(file);
+  const counts = new SourceCounts(file);
   const buckets = Array.from({ length: count }, (_, b) => join(dir, `shuffle-${b}.bin`));
   const quarantine = join(dir, 'shuffle-quarantine.bin');
   const writers = buckets.map((p) => new FrameWriter(p, fs));
@@ -40,11 +40,10 @@ export async function shuffleEvents(path: string, opts: ResolvedOptions, dir: st
       bytes += line.length + 16;
     },
     blank() {
-      info.blank_lines++;
+      counts.blank();
     },
     tooLong(head, pos, n) {
-      info.records++;
-      countQuarantined(info, 'line_too_long');
+      counts.quarantine('line_too_long');
       writePosRow(rejects, pos, quarantineText(file, pos, 'line_too_long', tooLongDetail(n), head.toString('utf8')));
     },
   }, opts.maxLineBytes);
@@ -52,5 +51,5 @@ export async function shuffleEvents(path: string, opts: ResolvedOptions, dir: st
   splitter.end();
   for (const w of writers) w.close();
   rejects.close();
-  return { info, buckets, quarantine, bytes };
+  return { info: counts.info, buckets, quarantine, bytes };
 }

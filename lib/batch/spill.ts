@@ -15,7 +15,7 @@ import { mergeGold, type GoldState } from '../gold/state.js';
 import type { Staging } from '../output.js';
 import type { OutputFs } from '../output-fs.js';
 import type { QuarantineSamples } from '../report-html/index.js';
-import { addCounts } from '../report.js';
+import { SourceCounts } from '../report.js';
 import { trace } from '../trace.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import type { EventBucketResult } from './event-bucket.js';
@@ -70,8 +70,9 @@ export interface SpilledEvents {
  */
 export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples: QuarantineSamples): SpilledEvents {
   const { shuffle, events, users } = spilled;
-  const info = shuffle.info;
-  for (const e of events) addCounts(info, e.info);
+  const counts = new SourceCounts(shuffle.info);
+  for (const e of events) counts.merge(e.info);
+  const info = counts.info;
   const quarantine = staging.open('quarantine/events.ndjson');
   mergeByPos([shuffle.quarantine, ...events.map((e) => e.quarantine)], quarantine,
     (pos, text) => samples.addLines('events', { pos: [pos], text: [text] }));
