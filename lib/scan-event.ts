@@ -101,6 +101,8 @@ export function validUtf8(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+const utf8 = new TextDecoder();
+
 const latin1 = (b: Uint8Array, s: number, e: number): string => {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
@@ -151,6 +153,10 @@ export class EventScanner {
   private ts0 = 0;
   private ts1 = 0;
   private line: Uint8Array = new Uint8Array(0);
+  /** What event() needs of the last scan besides `result`. */
+  private readonly last = {
+    n: 0, money: false, version: 1, amount: 0, currency: '', tax: NaN, refersId: null as string | null, refers0: 0, refers1: 0,
+  };
 
   constructor(ctx: ScanContext) {
     this.ctx = ctx;
@@ -172,8 +178,10 @@ export class EventScanner {
   /**
    * Scans one events line found at `pos`: a valid event has its silver line written at
    * `out.length` (which is not moved) and is returned; null means the reference path decides.
+   * With `out` null no line is written (`start`, `end` and `botAt` are then 0); event() still
+   * tells the whole event.
    */
-  scan(b: Uint8Array, pos: number, out: ByteSink): ScannedEvent | null {
+  scan(b: Uint8Array, pos: number, out: ByteSink | null): ScannedEvent | null {
     this.line = b;
     const n = this.fields(b);
     if (n < 0) return null;
@@ -249,6 +257,27 @@ export class EventScanner {
       extras++;
     }
 
+    const r = this.result;
+    r.event_id = eventId;
+    r.user_id = userId;
+    r.event_type = eventType;
+    r.ts = ts;
+    r.pos = pos;
+    r.usd_micros = money ? usd : null;
+    r.acquisition_channel = channel;
+    r.start = r.end = r.botAt = 0;
+    const last = this.last;
+    last.n = n;
+    last.money = money;
+    last.version = version;
+    last.amount = amount;
+    last.currency = currency;
+    last.tax = tax;
+    last.refersId = refersId;
+    last.refers0 = refers0;
+    last.refers1 = refers1;
+    if (out === null) return r;
+
     // Valid: write the line.
     const o = out.bytes, start = out.length, k = this.k;
     let w = put(o, start, k.event_id);
@@ -318,18 +347,57 @@ export class EventScanner {
     o[w++] = RBRACE;
     o[w++] = 0x0a;
 
-    const r = this.result;
-    r.event_id = eventId;
-    r.user_id = userId;
-    r.event_type = eventType;
-    r.ts = ts;
-    r.pos = pos;
-    r.usd_micros = money ? usd : null;
-    r.acquisition_channel = channel;
     r.start = start;
     r.end = w;
     r.botAt = botAt;
     return r;
+  }
+
+  /**
+   * The whole silver event of the last scan that returned one (is_bot false, versions 1), as
+   * validateEvent would give it. Valid only until the next scan.
+   */
+  event(): SilverEvent {
+    const r = this.result, last = this.last, at = this.at, kind = this.kind;
+    const refers = at[REFERS], page = at[PAGE];
+    let attributes: Record<string, unknown> | null = null;
+    for (let i = 0; i < last.n; i++) {
+      const c = this.col[i];
+      if (c >= 0 && (last.money || (c !== AMOUNT && c !== CURRENCY && c !== TAX))) continue;
+      const kd = kind[i];
+      const value = kd === STR ? this.text(i, this.valS[i], this.valE[i]) : kd === NUM ? this.number(i)
+        : kd === TRUE ? true : kd === FALSE ? false : null;
+      // Defined, not assigned, as extraFields does: `__proto__` is a field like any other.
+      Object.defineProperty(attributes ??= {}, this.text(i, this.keyS[i], this.keyE[i], true), { value, enumerable: true, writable: true, configurable: true });
+    }
+    return {
+      event_id: r.event_id,
+      user_id: r.user_id,
+      event_type: r.event_type,
+      ts: r.ts,
+      schema_version: last.version,
+      amount: last.money ? last.amount : null,
+      currency: last.money ? last.currency : null,
+      usd_micros: r.usd_micros,
+      tax: last.money && !Number.isNaN(last.tax) ? last.tax : null,
+      refers_to_event_id: last.refersId ?? (refers >= 0 && kind[refers] === STR && last.refers0 < last.refers1
+        ? this.text(refers, last.refers0, last.refers1) : null),
+      page: page >= 0 && kind[page] === STR ? this.text(page, this.valS[page], this.valE[page]) : null,
+      acquisition_channel: r.acquisition_channel,
+      attributes,
+      source: this.ctx.source,
+      pos: r.pos,
+      versions: 1,
+      is_bot: false,
+    };
+  }
+
+  /** Bytes `[s, e)` of field `f`'s string (or key) as a string. */
+  private text(f: number, s: number, e: number, key = false): string {
+    const b = this.line;
+    let high = !key && this.high[f] === 1;
+    if (key) for (let i = s; i < e && !high; i++) high = b[i] >= 0x80;
+    return high ? utf8.decode(b.subarray(s, e)) : this.ascii(b, s, e);
   }
 
   /** Writes `ts` as isoUtc does: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */

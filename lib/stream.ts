@@ -28,7 +28,8 @@ import { BotCounter } from './bots.js';
 import { makeCalendar, type Calendar } from './calendar.js';
 import { eventBeats } from './dedup.js';
 import { LineSplitter } from './lines.js';
-import { jsonRecords } from './readers.js';
+import { jsonRecords, latin1Of } from './readers.js';
+import { EventScanner } from './scan-event.js';
 import { checkInvariant, countQuarantined, newSourceReport } from './report.js';
 import { byTimeThenId } from './silver.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js';
@@ -117,7 +118,10 @@ class StreamCore implements StreamEngine {
     this.counter = new BotCounter(options.botThreshold, options.botWindowMs);
     this.info = { ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 };
     const { source, fx } = options;
-    this.splitter = new LineSplitter(jsonRecords({
+    // The byte scanner reads what it is sure of; the parse and validateEvent decide the rest.
+    const core = this;
+    const scanner = new EventScanner({ source, fx, cal: this.calendar, ascii: latin1Of, get now() { return core.clock; } });
+    const parsed = jsonRecords({
       record: (value, pos, raw) => {
         const result = validateEvent(value, source, pos, fx, this.clock);
         if ('reason' in result) return this.reject(pos, result.reason, result.detail, raw.toString('utf8'));
@@ -125,7 +129,15 @@ class StreamCore implements StreamEngine {
       },
       reject: (pos, reason, detail, raw) => this.reject(pos, reason, detail, raw),
       blank: () => { this.info.blank_lines++; },
-    }, EVENT_ID_FIELDS), options.maxLineBytes);
+    }, EVENT_ID_FIELDS);
+    this.splitter = new LineSplitter({
+      line: (bytes, pos) => {
+        if (scanner.scan(bytes, pos, null) === null) return parsed.line(bytes, pos);
+        this.offer(scanner.event(), bytes);
+      },
+      blank: (pos) => parsed.blank(pos),
+      tooLong: (head, pos, bytes) => parsed.tooLong(head, pos, bytes),
+    }, options.maxLineBytes);
   }
 
   push(chunk: Buffer | string): void {

@@ -54,6 +54,10 @@ function checker(zone: string, ascii = true): Checker {
       assert.is(Buffer.from(sink.bytes.subarray(at + VERSIONS_AFTER_BOT, at + VERSIONS_AFTER_BOT + 1)).toString(), '1', text);
       assert.equal([got.event_id, got.user_id, got.event_type, got.ts, got.pos, got.usd_micros, got.acquisition_channel],
         [want.event_id, want.user_id, want.event_type, want.ts, want.pos, want.usd_micros, want.acquisition_channel], text);
+      // The whole event, as the stream holds it; JSON shows what a deep compare would let pass (-0, key order).
+      const whole = scanner.event();
+      assert.equal(whole, want, text);
+      assert.is(JSON.stringify(whole), JSON.stringify(want), text);
       return true;
     },
   };
