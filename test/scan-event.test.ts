@@ -15,6 +15,8 @@ import { latin1Of, parseJsonLine } from '../lib/readers.js';
 import { EventScanner, validUtf8, type ByteSink } from '../lib/scan-event.js';
 import { eventLine, VERSIONS_AFTER_BOT } from '../lib/silver.js';
 import { EVENT_ID_FIELDS, validateEvent } from '../lib/validate-event.js';
+import { silverTransform } from '../lib/stream-transform.js';
+import type { SilverEvent } from '../lib/types.js';
 import { tempDir } from './helpers.js';
 
 const NOW = Date.UTC(2026, 1, 1);
@@ -204,6 +206,25 @@ test('the scanner equals the reference on every line of the fixtures, and reads 
     readFileSync(file, 'utf8').split('\n').forEach((text, i) => { c.check(Buffer.from(text.replace(/\r$/, ''), 'utf8'), i + 1); });
     assert.ok(stats.valid > 0 && stats.scanned >= stats.valid * 0.99, `${file}: scanned ${stats.scanned} of ${stats.valid} valid lines`);
   }
+});
+
+test('the stream writes the lines the scanner wrote as eventLine writes its objects, is_bot and versions patched', async () => {
+  const dir = tempDir();
+  await generate({ dir, events: 5_000, seed: 6, ordered: true });
+  const input = readFileSync(join(dir, 'events.ndjson'));
+  const run = async (output: 'ndjson' | 'objects'): Promise<unknown[]> => {
+    const t = silverTransform({ output, now: NOW, botThreshold: 3, rejects: () => {} });
+    const got: unknown[] = [];
+    t.on('data', (d: unknown) => got.push(d));
+    // Small chunks: lines span them.
+    for (let i = 0; i < input.length; i += 4096) t.write(input.subarray(i, i + 4096));
+    t.end();
+    await new Promise((done) => t.on('end', done));
+    return output === 'objects' ? got.map((e) => eventLine(e as SilverEvent, makeCalendar('UTC'))) : got;
+  };
+  const objects = (await run('objects')).join('');
+  assert.ok(/"is_bot":true/.test(objects) && /"versions":[2-9]/.test(objects), 'bots and duplicates are in the input');
+  assert.is(Buffer.concat((await run('ndjson')) as Buffer[]).toString('utf8'), objects);
 });
 
 test('validUtf8 agrees with the decoder on every short byte sequence shape', () => {
