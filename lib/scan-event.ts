@@ -683,7 +683,7 @@ function d2(b: Uint8Array, i: number): number {
 }
 
 function put(o: Uint8Array, w: number, frag: Uint8Array): number {
-  if (frag.length > 24) {
+  if (frag.length > 12) {
     o.set(frag, w);
     return w + frag.length;
   }
