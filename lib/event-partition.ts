@@ -13,9 +13,9 @@ import { readId } from './fields.js';
 import type { PackedGold } from './gold/codec.js';
 import { addEvent, initGold, type GoldState } from './gold/state.js';
 import { LineSplitter } from './lines.js';
-import { parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
+import { latin1Of, parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
 import { SourceCounts } from './report.js';
-import { eventLine } from './silver.js';
+import { EventScanner } from './scan-event.js';
 import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
 import { trace } from './trace.js';
 import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from './types.js';
@@ -128,17 +128,31 @@ export function eventRejects(file: string, counts: SourceCounts): { rows: PosRow
 
 export type Reject = (pos: number, reason: QuarantineReason, detail: string, raw: string) => void;
 
-/** Validates one events line (SPEC 2) and offers it to dedup (SPEC 3); a reject goes to `reject`. */
+/**
+ * Validates one events line (SPEC 2) and offers it to dedup (SPEC 3); a reject goes to `reject`.
+ * The byte scanner (scan-event.ts) reads the line unless it declines or `parsed` is given;
+ * the reference path, parse then validateEvent, decides the rest.
+ */
 export function eventIntake(opts: ResolvedOptions, cal: Calendar, counts: SourceCounts, table: EventTable, reject: Reject):
   (bytes: Buffer, pos: number, parsed?: ParsedLine) => void {
   const file = opts.files.events;
+  const scanner = new EventScanner({ source: file, fx: opts.fx, now: opts.now, cal, ascii: latin1Of });
+  const lines = table.lines;
   return (bytes, pos, parsed) => {
+    if (parsed === undefined) {
+      lines.reserve(scanner.room(bytes.length));
+      const scanned = scanner.scan(bytes, pos, lines);
+      if (scanned !== null) {
+        counts.valid();
+        return table.offerWritten(scanned, scanned.end, scanned.botAt);
+      }
+    }
     parsed ??= parseJsonLine(bytes, EVENT_ID_FIELDS);
     if (parsed.error !== null) return reject(pos, 'invalid_json', parsed.error, bytes.toString('utf8'));
     const result = validateEvent(parsed.value, file, pos, opts.fx, opts.now);
     if ('reason' in result) return reject(pos, result.reason, result.detail, bytes.toString('utf8'));
     counts.valid();
-    table.offer(result, eventLine(result, cal));
+    table.offer(result, cal);
   };
 }
 

@@ -2,8 +2,12 @@
 // vectors (mnemonist), each winner's silver line as bytes in one growing buffer, so a
 // million winners cost the garbage collector almost nothing to keep until the end.
 import { Float64Vector, Uint32Vector, Uint8Vector } from 'mnemonist';
+import type { Calendar } from './calendar.js';
 import { LOST, eventBeats, offerVersion } from './dedup.js';
+import { BOT_IN_FLAGS, eventLineParts, FRESH_FLAGS } from './silver.js';
 import type { SilverEvent } from './types.js';
+
+export { VERSIONS_AFTER_BOT } from './silver.js';
 
 /** Grows one buffer of back-to-back UTF-8 lines. */
 export class LineBuffer {
@@ -19,23 +23,32 @@ export class LineBuffer {
   push(text: string): number {
     const start = this.length;
     // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-    if (start + text.length * 3 > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(start + text.length * 3, this.bytes.length * 2));
-      this.bytes.copy(bigger, 0, 0, start);
-      this.bytes = bigger;
-    }
-    // An explicit length: on a buffer with over 2 GiB left, Node 20's write() without one writes nothing.
-    this.length += this.bytes.write(text, start, text.length * 3);
+    this.reserve(text.length * 3);
+    this.length = this.writeAt(start, text);
     return start;
   }
+
+  /** Makes room for `bytes` more bytes past `length`. */
+  reserve(bytes: number): void {
+    if (this.length + bytes <= this.bytes.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.length + bytes, this.bytes.length * 2));
+    this.bytes.copy(bigger, 0, 0, this.length);
+    this.bytes = bigger;
+  }
+
+  /** Writes `text` at `at`, in room already reserved, without moving `length`; returns where it ends. */
+  writeAt(at: number, text: string): number {
+    // An explicit length: on a buffer with over 2 GiB left, Node 20's write() without one writes nothing.
+    return at + this.bytes.write(text, at, text.length * 3);
+  }
 }
+
+/** What the table keeps of a version besides its line. */
+export type OfferedEvent = Pick<SilverEvent, 'event_id' | 'user_id' | 'event_type' | 'ts' | 'pos' | 'usd_micros' | 'acquisition_channel'>;
 
 /** Event types gold tells apart; every other type is plain activity to it. */
 export const GOLD_KINDS = ['activity', 'signup', 'purchase', 'refund'] as const;
 const kindOf = (type: string): number => (type === 'signup' ? 1 : type === 'purchase' ? 2 : type === 'refund' ? 3 : 0);
-
-/** Byte offset, from the `false` of `"is_bot":false`, of the `1` of `"versions":1`. */
-export const VERSIONS_AFTER_BOT = 17;
 
 export class EventTable {
   private slots = new Map<string, number>();
@@ -60,6 +73,8 @@ export class EventTable {
   readonly losers: [string, number][] = [];
   /** The winner of the id on offer, read out of the vectors for offerVersion (one object for every offer). */
   private readonly current = { ts: 0, pos: 0, versions: 0 };
+  /** The version on offer, likewise (a raw line is one version). */
+  private readonly offered = { ts: 0, pos: 0, versions: 1 };
 
   /** `lineBytes`: a guess of the bytes all silver lines will take. */
   constructor(lineBytes?: number) {
@@ -71,58 +86,77 @@ export class EventTable {
   }
 
   /**
-   * Offers a valid version and its silver line (written with is_bot false and versions 1).
+   * Offers a valid version; its silver line is written with is_bot false and versions 1.
    * The decision is dedup.ts's offerVersion: the later `ts`, then the later arrival (SPEC 3).
    */
-  offer(e: SilverEvent, line: string): void {
-    let slot = this.slots.get(e.event_id);
+  offer(e: SilverEvent, cal: Calendar): void {
+    const { head, tail } = eventLineParts(e, cal);
+    const lines = this.lines, start = lines.length;
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    lines.reserve((head.length + tail.length) * 3 + FRESH_FLAGS.length);
+    const flags = lines.writeAt(start, head);
+    this.offerWritten(e, lines.writeAt(lines.writeAt(flags, FRESH_FLAGS), tail), flags - start + BOT_IN_FLAGS);
+  }
+
+  /**
+   * Offers a valid version whose silver line (is_bot false, versions 1) is already written past
+   * the end of `lines`, up to `end`, with its `false` at `botAt` from its start. The line is
+   * kept only if the version wins.
+   */
+  offerWritten(e: OfferedEvent, end: number, botAt: number): void {
+    const slot = this.slots.get(e.event_id);
     if (slot !== undefined) {
-      const current = this.current;
+      const current = this.current, offered = this.offered;
       current.ts = this.ts.get(slot);
       current.pos = this.pos.get(slot);
       current.versions = this.versions.get(slot);
-      if (offerVersion(eventBeats, current, e) === LOST) {
+      offered.ts = e.ts;
+      offered.pos = e.pos;
+      offered.versions = 1;
+      if (offerVersion(eventBeats, current, offered) === LOST) {
         this.versions.set(slot, current.versions);
         this.losers.push([e.event_id, e.pos]);
         return;
       }
+      this.versions.set(slot, offered.versions);
       this.losers.push([e.event_id, current.pos]);
-    } else {
-      slot = this.ids.length;
-      this.slots.set(e.event_id, slot);
-      this.ids.push(e.event_id);
-      this.user.push(0);
-      this.kind.push(0);
-      this.micros.push(NaN);
-      this.versions.push(1);
-      this.ts.push(0);
-      this.pos.push(0);
-      this.start.push(0);
-      this.end.push(0);
-      this.botAt.push(0);
     }
-    this.ts.set(slot, e.ts);
-    this.pos.set(slot, e.pos);
-    this.versions.set(slot, e.versions);
     let user = this.userIndex.get(e.user_id);
     if (user === undefined) {
       user = this.userNames.length;
       this.userIndex.set(e.user_id, user);
       this.userNames.push(e.user_id);
     }
+    const kind = kindOf(e.event_type), start = this.lines.length;
+    if (slot === undefined) {
+      // A new id, the common case: every column pushed once.
+      const fresh = this.ids.length;
+      this.slots.set(e.event_id, fresh);
+      this.ids.push(e.event_id);
+      this.user.push(user);
+      this.kind.push(kind);
+      this.micros.push(e.usd_micros ?? NaN);
+      this.versions.push(1);
+      this.ts.push(e.ts);
+      this.pos.push(e.pos);
+      this.start.push(start);
+      this.end.push(end);
+      this.botAt.push(botAt);
+      if (kind === 1) this.channels.set(fresh, e.acquisition_channel);
+      this.lines.length = end;
+      return;
+    }
+    this.ts.set(slot, e.ts);
+    this.pos.set(slot, e.pos);
     this.user.set(slot, user);
-    const kind = kindOf(e.event_type);
     this.kind.set(slot, kind);
     this.micros.set(slot, e.usd_micros ?? NaN);
     if (kind === 1) this.channels.set(slot, e.acquisition_channel);
     else this.channels.delete(slot);
-    const start = this.lines.push(line);
     this.start.set(slot, start);
-    this.end.set(slot, this.lines.length);
-    // Values before is_bot are JSON strings, whose quotes are escaped: the first match is the column.
-    const at = line.indexOf('"is_bot":false') + 9;
-    const ascii = this.lines.length - start === line.length;
-    this.botAt.set(slot, ascii ? at : Buffer.byteLength(line.slice(0, at)));
+    this.end.set(slot, end);
+    this.botAt.set(slot, botAt);
+    this.lines.length = end;
   }
 
   /** Pos of the winner of `id`. */

@@ -57,6 +57,15 @@ export function nestedTooDeep(bytes: Buffer): boolean {
   return false;
 }
 
+type Latin1 = { latin1Slice(start: number, end: number): string };
+/**
+ * Bytes `[start, end)` of a Buffer as a one-byte string: the EventScanner's decoder of ASCII.
+ * Buffer#latin1Slice skips toString's argument checks, which cost more than the copy of an id.
+ */
+export const latin1Of = typeof (Buffer.prototype as unknown as Partial<Latin1>).latin1Slice === 'function'
+  ? (bytes: Uint8Array, start: number, end: number): string => (bytes as unknown as Latin1).latin1Slice(start, end)
+  : (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+
 /** A parsed line, or why it is `invalid_json` (bad UTF-8 included). */
 export type ParsedLine = { value: unknown; error: null } | { value: undefined; error: string };
 

@@ -9,16 +9,57 @@ const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 const str = (s: string | null): string => (s === null ? 'null' : PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
 /**
+ * The silver event line's layout, owned here: every writer of the line (eventLine, the byte
+ * scanner of scan-event.ts) takes its keys from these, and the patchers of is_bot and versions
+ * (writeSilverLine) find them through FRESH_FLAGS. `KEY.x` is the text before column x's value.
+ */
+export const KEY = {
+  event_id: '{"event_id":', user_id: ',"user_id":', event_type: ',"event_type":', event_ts: ',"event_ts":',
+  event_date: ',"event_date":', schema_version: ',"schema_version":', amount: ',"amount":', currency: ',"currency":',
+  amount_usd: ',"amount_usd":', tax: ',"tax":', refers_to_event_id: ',"refers_to_event_id":', page: ',"page":',
+  acquisition_channel: ',"acquisition_channel":', source: '"source":', pos: ',"pos":', attributes: ',"attributes":',
+} as const;
+
+/**
+ * What follows acquisition_channel's value in a line as first written, before dedup and bot
+ * detection: is_bot false and versions 1, patched in place or on output once known.
+ */
+export const FRESH_FLAGS = ',"is_bot":false,"versions":1,';
+/** Offset, within FRESH_FLAGS, of the `false` of `"is_bot":false`. */
+export const BOT_IN_FLAGS = FRESH_FLAGS.indexOf('false');
+/** Byte offset, from the `false` of `"is_bot":false`, of the `1` of `"versions":1`. */
+export const VERSIONS_AFTER_BOT = FRESH_FLAGS.lastIndexOf('1') - BOT_IN_FLAGS;
+
+/** A silver event line in the two parts around its is_bot and versions. */
+export interface EventLineParts {
+  /** From `{` to acquisition_channel's value. */
+  head: string;
+  /** From source's key to the line end. */
+  tail: string;
+}
+
+/** The parts of `e`'s silver line around its flags (see FRESH_FLAGS). */
+export function eventLineParts(e: SilverEvent, cal: Calendar): EventLineParts {
+  return {
+    head: `${KEY.event_id}${str(e.event_id)}${KEY.user_id}${str(e.user_id)}${KEY.event_type}${str(e.event_type)}`
+      + `${KEY.event_ts}"${isoUtc(e.ts)}"${KEY.event_date}"${cal.day(e.ts)}"${KEY.schema_version}${e.schema_version}`
+      + `${KEY.amount}${e.amount}${KEY.currency}${str(e.currency)}${KEY.amount_usd}${e.usd_micros === null ? null : fromMicros(e.usd_micros)}`
+      + `${KEY.tax}${e.tax}${KEY.refers_to_event_id}${str(e.refers_to_event_id)}${KEY.page}${str(e.page)}`
+      + `${KEY.acquisition_channel}${str(e.acquisition_channel)}`,
+    tail: `${KEY.source}${str(e.source)}${KEY.pos}${e.pos}${KEY.attributes}${e.attributes === null ? null : JSON.stringify(e.attributes)}}\n`,
+  };
+}
+
+/** The flags between the parts of a line: `,"is_bot":…,"versions":…,`. */
+export const flagsText = (isBot: boolean, versions: number): string => `,"is_bot":${isBot},"versions":${versions},`;
+
+/**
  * One silver event line. Built by hand, not with JSON.stringify of an object, because it
  * runs once per event and this is twice as fast; test/silver.test.ts holds it to the same text.
  */
 export function eventLine(e: SilverEvent, cal: Calendar): string {
-  return `{"event_id":${str(e.event_id)},"user_id":${str(e.user_id)},"event_type":${str(e.event_type)},`
-    + `"event_ts":"${isoUtc(e.ts)}","event_date":"${cal.day(e.ts)}","schema_version":${e.schema_version},`
-    + `"amount":${e.amount},"currency":${str(e.currency)},"amount_usd":${e.usd_micros === null ? null : fromMicros(e.usd_micros)},`
-    + `"tax":${e.tax},"refers_to_event_id":${str(e.refers_to_event_id)},"page":${str(e.page)},`
-    + `"acquisition_channel":${str(e.acquisition_channel)},"is_bot":${e.is_bot},"versions":${e.versions},`
-    + `"source":${str(e.source)},"pos":${e.pos},"attributes":${e.attributes === null ? null : JSON.stringify(e.attributes)}}\n`;
+  const { head, tail } = eventLineParts(e, cal);
+  return head + flagsText(e.is_bot, e.versions) + tail;
 }
 
 /** One silver subscription as its NDJSON and Parquet forms hold it, keys in column order. */

@@ -28,8 +28,9 @@ import { BotCounter } from './bots.js';
 import { makeCalendar, type Calendar } from './calendar.js';
 import { LOST, NEW, eventBeats, offerVersion } from './dedup.js';
 import { LineSplitter } from './lines.js';
-import { jsonRecords } from './readers.js';
+import { jsonRecords, latin1Of } from './readers.js';
 import { SourceCounts, newSourceReport } from './report.js';
+import { EventScanner } from './scan-event.js';
 import { byTimeThenId } from './silver.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js';
 import { isoUtc } from './time.js';
@@ -42,7 +43,29 @@ export interface StreamSink {
   event(e: SilverEvent): void;
   /** A quarantined record: invalid, or `late_event`. */
   reject(row: QuarantineRow): void;
+  /**
+   * True: the events the byte scanner read carry their silver line as first written (is_bot
+   * false, versions 1), for writtenLine(), so writing a row costs a copy. Default false.
+   */
+  lines?: boolean;
 }
+
+/** A silver line as the scanner wrote it: `bytes[start, end)`, the `false` of is_bot at `start + botAt`. */
+export interface WrittenLine {
+  bytes: Buffer;
+  start: number;
+  end: number;
+  botAt: number;
+}
+
+const LINE = Symbol('silver line');
+type WithLine = SilverEvent & { [LINE]?: WrittenLine };
+
+/** The line an event of a `lines` sink carries, or undefined (the reference path read it: write it with eventLine). */
+export const writtenLine = (e: SilverEvent): WrittenLine | undefined => (e as WithLine)[LINE];
+
+/** Lines are written into slabs of this size; a slab is dropped once its rows are emitted. */
+const SLAB_BYTES = 1 << 20;
 
 /** Counters of a stream, updated as it runs (the batch report's per-source shape, plus state). */
 export interface StreamInfo extends SourceReport {
@@ -120,7 +143,10 @@ class StreamCore implements StreamEngine {
     this.counts = new SourceCounts<StreamInfo>({ ...newSourceReport(options.source), watermark: null, pending: 0, bots: 0 });
     this.info = this.counts.info;
     const { source, fx } = options;
-    this.splitter = new LineSplitter(jsonRecords({
+    // The byte scanner reads what it is sure of; the parse and validateEvent decide the rest.
+    const core = this;
+    const scanner = new EventScanner({ source, fx, cal: this.calendar, ascii: latin1Of, get now() { return core.clock; } });
+    const parsed = jsonRecords({
       record: (value, pos, raw) => {
         const result = validateEvent(value, source, pos, fx, this.clock);
         if ('reason' in result) return this.reject(pos, result.reason, result.detail, raw.toString('utf8'));
@@ -128,7 +154,32 @@ class StreamCore implements StreamEngine {
       },
       reject: (pos, reason, detail, raw) => this.reject(pos, reason, detail, raw),
       blank: () => { this.counts.blank(); },
-    }, EVENT_ID_FIELDS), options.maxLineBytes);
+    }, EVENT_ID_FIELDS);
+    const slab = { bytes: Buffer.allocUnsafe(SLAB_BYTES), length: 0 };
+    const lines = sink.lines === true;
+    this.splitter = new LineSplitter({
+      line: (bytes, pos) => {
+        let out: typeof slab | null = null;
+        if (lines) {
+          const room = scanner.room(bytes.length);
+          if (slab.length + room > slab.bytes.length) {
+            slab.bytes = Buffer.allocUnsafe(Math.max(SLAB_BYTES, room));
+            slab.length = 0;
+          }
+          out = slab;
+        }
+        const scanned = scanner.scan(bytes, pos, out);
+        if (scanned === null) return parsed.line(bytes, pos);
+        const e: WithLine = scanner.event();
+        if (lines) {
+          e[LINE] = { bytes: slab.bytes, start: scanned.start, end: scanned.end, botAt: scanned.botAt };
+          slab.length = scanned.end;
+        }
+        this.offer(e, bytes);
+      },
+      blank: (pos) => parsed.blank(pos),
+      tooLong: (head, pos, bytes) => parsed.tooLong(head, pos, bytes),
+    }, options.maxLineBytes);
   }
 
   push(chunk: Buffer | string): void {

@@ -25,6 +25,18 @@ const digit = (s: string, i: number): number => {
 const num2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
 
 /**
+ * UTC ms of a local date and time at a UTC offset of `sign` (1 or -1) `oh` hours and `om`
+ * minutes, or NaN when a part is out of range or the instant is outside years 1000–9999. The
+ * one check of every textual format: the regex path below and the byte scanner (scan-event.ts).
+ */
+export function utcInstant(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number,
+  sign: number, oh: number, om: number): number {
+  // NaN (a non-digit) fails every comparison below.
+  if (!(y >= 1000) || !validDate(y, mo, d) || !(h <= 23) || !(mi <= 59) || !(s <= 59) || !(ms >= 0) || !(oh <= 23) || !(om <= 59)) return NaN;
+  return inRange(Date.UTC(y, mo - 1, d, h, mi, s, ms) - sign * (oh * 60 + om) * 60_000);
+}
+
+/**
  * The common `YYYY-MM-DDTHH:MM:SSZ` and `…:SS.mmmZ` without a regex, or undefined for any
  * other shape (the regex path then decides). Same rules as the regex path.
  */
@@ -33,11 +45,8 @@ function plainUtc(s: string): number | undefined {
   if ((len !== 20 && len !== 24) || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */
     || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58
     || (len === 24 && s.charCodeAt(19) !== 46 /* . */)) return undefined;
-  const y = num2(s, 0) * 100 + num2(s, 2), mo = num2(s, 5), d = num2(s, 8), h = num2(s, 11), mi = num2(s, 14), sec = num2(s, 17);
   const ms = len === 24 ? digit(s, 20) * 100 + num2(s, 21) : 0;
-  // NaN (a non-digit) fails every comparison below.
-  if (!(y >= 1000) || !validDate(y, mo, d) || !(h <= 23) || !(mi <= 59) || !(sec <= 59) || !(ms >= 0)) return NaN;
-  return inRange(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+  return utcInstant(num2(s, 0) * 100 + num2(s, 2), num2(s, 5), num2(s, 8), num2(s, 11), num2(s, 14), num2(s, 17), ms, 1, 0, 0);
 }
 
 /** UTC ms of a SPEC 1.2 timestamp, or NaN when it is absent, malformed or impossible. */
@@ -54,17 +63,10 @@ export function parseTimestamp(value: unknown): number {
 export function parseTimestampText(value: string): number {
   const m = TS_RE.exec(value.trim());
   if (m === null) return NaN;
-  const y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = +m[6];
-  if (y < 1000 || !validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return NaN;
   const ms = m[7] === undefined ? 0 : +m[7].slice(0, 3).padEnd(3, '0');
-  let offsetMin = 0;
   const zone = m[8];
-  if (zone !== undefined && zone !== 'Z') {
-    const oh = +zone.slice(1, 3), om = +zone.slice(zone.length - 2);
-    if (oh > 23 || om > 59) return NaN;
-    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  return inRange(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000);
+  if (zone === undefined || zone === 'Z') return utcInstant(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], ms, 1, 0, 0);
+  return utcInstant(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], ms, zone[0] === '-' ? -1 : 1, +zone.slice(1, 3), +zone.slice(zone.length - 2));
 }
 
 /** The earliest plausible event instant (SPEC 2): the app's data cannot predate 2000. */
