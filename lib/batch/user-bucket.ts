@@ -43,8 +43,16 @@ export interface UserBucketResult {
 
 /** Grows one buffer of back-to-back byte strings. */
 class Bytes {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf: Buffer;
   length = 0;
+
+  /**
+   * `capacity`: the bytes expected, allocated at once. Pages not yet written take no memory,
+   * so a generous bound costs nothing, while growing by copies would hold two buffers.
+   */
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 16, capacity));
+  }
 
   push(b: Buffer): number {
     if (this.length + b.length > this.buf.length) {
@@ -62,10 +70,12 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   const { opts, dir, index } = job;
   const cal = makeCalendar(opts.timezone);
   const gold = initGold();
+  // A winner's frame holds its line and more, so the frames' bytes bound the lines'.
+  const frameBytes = job.inputs.reduce((n, input) => n + input.to - input.from, 0);
   const ts = new Float64Vector(1024), start = new Float64Vector(1024), versions = new Uint32Vector(1024);
   const botAt = new Uint32Vector(1024), user = new Uint32Vector(1024);
   const ids: string[] = [], userNames: string[] = [], userIndex = new Map<string, number>();
-  const lines = new Bytes();
+  const lines = new Bytes(frameBytes);
   const w = {} as WinnerRecord;
   for (const input of job.inputs) {
     const r = new FrameReader(input.path, 1 << 20, input.from, input.to);
