@@ -215,6 +215,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     writeSuperseded(staging, 'subscriptions', subs);
     writeSuperseded(staging, 'marketing_spend', marketing);
 
+    trace('silver subscriptions and marketing written');
     const tables = finishPartial(gold, botSet);
     trace('gold aggregated');
     const spilledLtv = 'ltv' in events ? events.ltv : null;
