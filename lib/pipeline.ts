@@ -103,10 +103,11 @@ function writeGoldTable(staging: Staging, name: GoldTableName, rows: Iterable<Go
     if (batch.push(row) === DEFAULT_ROW_GROUP_ROWS) flush();
   }
   flush();
-  parquet.finish();
-  parquetFile.close();
+  // In the order a whole-table write had: on a full disk, the error names the CSV or NDJSON file.
   csv.close();
   ndjson.close();
+  parquet.finish();
+  parquetFile.close();
   return parquet.rows;
 }
 
