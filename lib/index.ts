@@ -13,7 +13,7 @@ export { validateEvent } from './validate-event.js';
 export { validateSubscription } from './validate-subscription.js';
 export { validateMarketing } from './validate-marketing.js';
 export { GOLD_TABLES, initGold, addEvent, addSubscription, addMarketing, mergeGold, finishGold, goldCsv, goldNdjson,
-  packGold, unpackGold, type PackedGold,
+  packGold, unpackGold, type PackedGold, reduceGold, mergePartials, finishPartial, type GoldPartial, type LtvRow,
   type GoldTables, type GoldTableName, type GoldRow, type GoldState } from './gold/index.js';
 export { goldParquetTable } from './gold/index.js';
 export { ParquetFileWriter, PartitionedParquetWriter, parquetBytes, SILVER_EVENT_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS,

@@ -4,18 +4,19 @@
 // here meanwhile. Dedup is exact over the whole input, whatever its order. When the events
 // would not fit the memory budget, they go out of core through buckets instead (batch/),
 // with the same outputs byte for byte.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Version } from './dedup.js';
-import { bucketConcurrency, mergeSpilled, spillEvents, type SpilledBuckets } from './batch/spill.js';
+import { bucketConcurrency, mergeSpilled, removeSpill, spillEvents, type SpilledBuckets } from './batch/spill.js';
 import { planBuckets, type BucketPlan } from './batch/plan.js';
 import { mergeEventPartitions, type MergedEvents } from './event-merge.js';
 import { processEvents } from './event-workers.js';
 import type { PartitionResult } from './event-partition.js';
 import { AudicinError, fileError } from './errors.js';
-import { GOLD_TABLES, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, goldParquetTable,
-  type GoldTables } from './gold/index.js';
-import { SILVER_MARKETING_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS, writeParquetFile } from './parquet/index.js';
+import { GOLD_TABLES, addMarketing, addSubscription, finishPartial, goldCsvHeader, goldCsvLines, goldNdjson, goldParquetTable,
+  ltvPerUserRow, reduceGold, type GoldRow, type GoldTableName, type GoldTables } from './gold/index.js';
+import { DEFAULT_ROW_GROUP_ROWS, ParquetFileWriter, SILVER_MARKETING_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS, stagedFile,
+  writeParquetFile } from './parquet/index.js';
 import { resolveOptions, type Options } from './options.js';
 import { Staging, type FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
@@ -30,6 +31,10 @@ import type { QuarantineRow, SilverMarketing, SourceName } from './types.js';
 
 export interface RunResult {
   report: Report;
+  /**
+   * The gold tables. Out of core, ltv_per_user (a row per user) is read back from the
+   * written `gold/ltv_per_user.ndjson` when first asked for, so the run never holds it.
+   */
   gold: GoldTables;
   /** The folder the lakehouse was written to. */
   out: string;
@@ -75,6 +80,41 @@ async function side<T>(staging: Staging, samples: QuarantineSamples, source: Sou
   quarantine.close();
   bronze.close();
   return got;
+}
+
+/**
+ * Writes gold table `name` as CSV, NDJSON and Parquet, one Parquet row group of rows at a
+ * time, so `rows` may be a stream longer than memory; returns how many rows it wrote.
+ */
+function writeGoldTable(staging: Staging, name: GoldTableName, rows: Iterable<GoldRow>): number {
+  const csv = staging.open(`gold/${name}.csv`), ndjson = staging.open(`gold/${name}.ndjson`);
+  const parquetFile = stagedFile(staging, `gold/${name}.parquet`);
+  const parquet = new ParquetFileWriter(goldParquetTable(name), parquetFile.out);
+  csv.write(goldCsvHeader(name));
+  let batch: GoldRow[] = [];
+  const flush = (): void => {
+    csv.write(goldCsvLines(name, batch));
+    ndjson.write(goldNdjson(name, batch));
+    parquet.write(batch);
+    batch = [];
+  };
+  for (const row of rows) {
+    // Batches of a whole row group write the groups a single write of every row would.
+    if (batch.push(row) === DEFAULT_ROW_GROUP_ROWS) flush();
+  }
+  flush();
+  // In the order a whole-table write had: on a full disk, the error names the CSV or NDJSON file.
+  csv.close();
+  ndjson.close();
+  parquet.finish();
+  parquetFile.close();
+  return parquet.rows;
+}
+
+/** The rows of an NDJSON file, parsed once when first read. */
+function lazyNdjson(path: string): () => GoldRow[] {
+  let rows: GoldRow[] | null = null;
+  return () => (rows ??= readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as GoldRow));
 }
 
 /** The path of a source, checked to be a file that exists. */
@@ -154,7 +194,8 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
 
     const events = spilled !== null ? mergeSpilled(await spilled, staging, samples) : await inMemory(partitions!);
     const botSet = new Set(events.bots);
-    const gold = events.gold();
+    // Out of core, each user bucket reduced its own users; in memory, one state holds them all.
+    const gold = 'partial' in events ? events.partial : reduceGold(events.gold(), botSet);
 
     const silverSubs = staging.open('silver/subscriptions.ndjson');
     for (const s of subs.rows.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
@@ -175,13 +216,20 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     writeSuperseded(staging, 'subscriptions', subs);
     writeSuperseded(staging, 'marketing_spend', marketing);
 
-    const tables = finishGold(gold, botSet);
+    trace('silver subscriptions and marketing written');
+    const tables = finishPartial(gold, botSet);
     trace('gold aggregated');
-    for (const { name } of GOLD_TABLES) {
-      staging.writeFile(`gold/${name}.csv`, goldCsv(name, tables[name]));
-      staging.writeFile(`gold/${name}.ndjson`, goldNdjson(name, tables[name]));
-      writeParquetFile(staging, `gold/${name}.parquet`, goldParquetTable(name), tables[name]);
+    const spilledLtv = 'ltv' in events ? events.ltv : null;
+    const ltvRows: Iterable<GoldRow> = spilledLtv === null ? tables.ltv_per_user
+      : (function* () { for (const r of spilledLtv) yield ltvPerUserRow(r); })();
+    const rowCounts = Object.fromEntries(GOLD_TABLES.map(({ name }) =>
+      [name, writeGoldTable(staging, name, name === 'ltv_per_user' ? ltvRows : tables[name])]));
+    if (spilledLtv !== null) {
+      removeSpill(staging);
+      Object.defineProperty(tables, 'ltv_per_user',
+        { enumerable: true, get: lazyNdjson(join(opts.out, 'gold/ltv_per_user.ndjson')) });
     }
+    trace('gold written');
 
     const sources = { events: events.info, subscriptions: subs.info, marketing_spend: marketing.info };
     for (const [name, info] of Object.entries(sources)) checkInvariant(name, info);
@@ -193,7 +241,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       },
       bots: events.bots,
       bot_peaks: events.botPeaks,
-      gold: Object.fromEntries(GOLD_TABLES.map(({ name }) => [name, tables[name].length])),
+      gold: rowCounts,
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
     const manifest = [

@@ -1,9 +1,27 @@
 // Step timings for profiling (`AUDICIN_TRACE=1`): one line per step on stderr, so a
-// performance note can say which step costs what. Silent otherwise.
+// performance note can say which step costs what: the ms since start, the RSS now, and the
+// peak RSS of the whole process (worker threads included) since the previous line. The
+// peak is sampled every 20 ms on a thread of its own, so long synchronous steps are seen
+// too. Silent otherwise.
+import { isMainThread, Worker } from 'node:worker_threads';
+
 const on = process.env.AUDICIN_TRACE !== undefined && process.env.AUDICIN_TRACE !== '';
 const start = performance.now();
+const MB = 1 << 20;
+const peak = new Float64Array(new SharedArrayBuffer(8));
+if (on && isMainThread) {
+  new Worker(`const { workerData } = require('node:worker_threads');
+const peak = new Float64Array(workerData);
+setInterval(() => { peak[0] = Math.max(peak[0], process.memoryUsage.rss()); }, 20);`,
+  { eval: true, workerData: peak.buffer }).unref();
+}
 
-/** Prints `label` with the ms since the process (or worker) started this module. */
+/** Prints `label` with the ms since the process (or worker) started this module, the RSS and the peak RSS. */
 export function trace(label: string): void {
-  if (on) process.stderr.write(`audicin-trace ${(performance.now() - start).toFixed(0).padStart(6)} ms  ${label}\n`);
+  if (!on) return;
+  const rss = process.memoryUsage.rss();
+  const ms = (performance.now() - start).toFixed(0).padStart(6);
+  const high = isMainThread ? ` (peak ${(Math.max(peak[0]!, rss) / MB).toFixed(0).padStart(5)} MB)` : '';
+  process.stderr.write(`audicin-trace ${ms} ms ${(rss / MB).toFixed(0).padStart(5)} MB${high}  ${label}\n`);
+  peak[0] = 0;
 }

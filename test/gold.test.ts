@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { makeCalendar } from '../lib/calendar.js';
 import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
 import {
-  GOLD_TABLES, addEvent, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, initGold, mergeGold,
+  GOLD_TABLES, addEvent, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, initGold, mergeGold, reduceGold,
 } from '../lib/gold/index.js';
 import type { GoldState, GoldTables } from '../lib/gold/index.js';
 import { ev, prng, spend, sub, synthetic } from './gold-fixtures.js';
@@ -314,6 +314,43 @@ test('merge: any split into 2–3 parts, accumulated apart and merged, gives the
   const whole = finishGold(accumulate(s.events, s.subs, s.marketing), s.bots);
   assert.equal(finishGold(mergeGold(initGold(), accumulate(s.events, s.subs, s.marketing)), s.bots), whole);
   assert.equal(finishGold(mergeGold(accumulate(s.events, s.subs, s.marketing), initGold()), s.bots), whole);
+});
+
+test('reduceGold: a partial holds counters per day, cohort week and channel, and sorted ltv rows', () => {
+  const day = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  const state = accumulate([
+    ev('1', 'u1', 'signup', '2026-01-05T08:00:00Z', { channel: ' Google ' }), // Monday: cohort week 2026-01-05
+    ev('2', 'u1', 'purchase', '2026-01-05T09:00:00Z', { usd: 10 }),
+    ev('3', 'u1', 'login', '2026-01-14T09:00:00Z'), // week 1
+    ev('4', 'u1', 'purchase', '2026-01-20T09:00:00Z', { usd: 2.5 }), // week 2
+    ev('5', 'u2', 'signup', '2026-01-07T09:00:00Z', { channel: 'TikTok' }),
+    ev('6', 'u2', 'refund', '2026-01-07T10:00:00Z', { usd: 1 }),
+    ev('7', 'U3', 'login', '2026-01-04T09:00:00Z'), // a Sunday, no signup; 'U3' sorts before 'u1'
+    ev('8', 'bot', 'signup', '2026-01-26T09:00:00Z', { channel: 'google' }),
+    ev('9', 'bot', 'purchase', '2026-01-26T09:00:01Z', { usd: 99 }),
+  ], [sub('s1', 'bot', 5, '2026-01-26', null)], [spend('2026-01-05', 'google', 40)]);
+  const p = reduceGold(state, new Set(['bot']));
+  const money = (purchases: number, purchaseMicros: number, refunds: number, refundMicros: number) =>
+    ({ dau: 1, purchases, purchaseMicros, refunds, refundMicros });
+  assert.equal(p.days, new Map([
+    [day('2026-01-05'), money(1, 10_000_000, 0, 0)], [day('2026-01-14'), money(0, 0, 0, 0)],
+    [day('2026-01-20'), money(1, 2_500_000, 0, 0)], [day('2026-01-07'), money(0, 0, 1, 1_000_000)],
+    [day('2026-01-04'), money(0, 0, 0, 0)],
+  ]));
+  assert.equal(p.cohorts, new Map([[day('2026-01-05'), 2]]));
+  assert.equal(p.active, new Map([[day('2026-01-05'), new Map([[0, 2], [1, 1], [2, 1]])]]));
+  assert.equal(p.channels, new Map([
+    ['google', { signups: 1, customers: 1, ltvMicros: 12_500_000 }], ['tiktok', { signups: 1, customers: 1, ltvMicros: -1_000_000 }],
+  ]));
+  assert.is(p.lastWeek, day('2026-01-19'));
+  assert.equal(p.ltv, [
+    { user: 'U3', channel: null, purchaseMicros: 0, refundMicros: 0 },
+    { user: 'u1', channel: 'google', purchaseMicros: 12_500_000, refundMicros: 0 },
+    { user: 'u2', channel: 'tiktok', purchaseMicros: 0, refundMicros: 1_000_000 },
+  ]);
+  // Subscriptions and spend are kept whole: the finish drops bots' subscriptions.
+  assert.equal([...p.subs.keys()], ['s1']);
+  assert.equal(p.spend, new Map([['google', 40_000_000]]));
 });
 
 test('goldCsv and goldNdjson: column order, null as empty field, quoting', () => {

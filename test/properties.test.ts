@@ -9,10 +9,13 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import {
   JsonArraySplitter, LineSplitter, addEvent, addMarketing, addSubscription, createStreamEngine, finishGold, initGold,
-  makeCalendar, mergeGold, packGold, runPipeline, unpackGold, type GoldState, type LineSink,
+  finishPartial, makeCalendar, mergeGold, mergePartials, packGold, reduceGold, runPipeline, unpackGold, type GoldState,
+  type LineSink,
 } from '../lib/index.js';
+import { mergeLtvRuns, writeLtvRun } from '../lib/batch/ltv-runs.js';
 import { sortedReasons } from '../lib/report.js';
 import { eventLine } from '../lib/silver.js';
 import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
@@ -244,6 +247,57 @@ test('merge: gold states of any split, merged in any order (some packed and unpa
       const merged = states.reduce((acc, state) => mergeGold(acc, state));
       assert.equal(finishGold(merged, bots), finishGold(fill(null), bots));
     }), params(60));
+});
+
+// Ids whose JS order (UTF-16 code units) differs from their UTF-8 byte order: ltv_per_user sorts as Arquero did.
+const USERS = ['u0', 'U1', 'é2', '\u{1F600}3', '\uFF5E4', 'u5', ' u6'];
+const bigSilverEvent = fc.record({ user: fc.nat(USERS.length - 1), type: fc.constantFrom('signup', 'login', 'purchase', 'refund'),
+  at: fc.integer({ min: 0, max: 60 * DAY }), micros: fc.oneof(fc.integer({ min: 0, max: 50_000_000 }), fc.constant(2 ** 52 + 1)),
+  channel: fc.constantFrom(null, 'Google', ' google ', 'TikTok', '') });
+
+test('partials: the partial of all users equals the merge of the partials of any split of the users, also through files', () => {
+  const dir = tempDir('audicin-partials-');
+  let round = 0;
+  fc.assert(fc.property(
+    fc.array(bigSilverEvent, { maxLength: 100 }), fc.array(silverSub, { maxLength: 10 }), fc.array(silverSpend, { maxLength: 12 }),
+    fc.subarray([0, 1, 2, 3, 4, 5, 6]), fc.array(fc.nat(3), { minLength: USERS.length, maxLength: USERS.length }),
+    fc.constantFrom('UTC', 'Europe/Helsinki', 'Pacific/Chatham'), fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4 }),
+    fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    (es, ss, ms, botUsers, userPart, zone, order, clone) => {
+      const cal = makeCalendar(zone);
+      const events = es.map((e, i) => ev(`e${i}`, USERS[e.user]!, e.type, T0 + e.at, {
+        micros: e.type === 'purchase' || e.type === 'refund' ? e.micros : undefined, channel: e.type === 'signup' ? e.channel : null }));
+      const subs: [SilverSubscription, number][] = ss.map((x, i) => [sub(`s${i % 4}`, USERS[x.user]!, x.usd, isoDate(x.start),
+        x.length === null ? null : isoDate(x.start + x.length)), x.part]);
+      const spends: [SilverMarketing, number][] = ms.map((m) => [spend(isoDate(m.day), m.channel, m.usd), m.part]);
+      const partOf = new Map(USERS.map((u, i) => [u, userPart[i]!]));
+      // A user's events all go to one part; subscriptions (versions of four ids) and spend anywhere.
+      const fill = (part: number | null): GoldState => {
+        const state = initGold();
+        for (const e of events) if (part === null || partOf.get(e.user_id) === part) addEvent(state, e, cal);
+        for (const [x, p] of subs) if (part === null || p === part) addSubscription(state, x);
+        for (const [m, p] of spends) if (part === null || p === part) addMarketing(state, m);
+        return state;
+      };
+      const bots = new Set(botUsers.map((u) => USERS[u]!));
+      const whole = reduceGold(fill(null), bots);
+      // Each part knows only its own bots, as a user bucket does.
+      const partBots = (part: number): Set<string> => new Set([...bots].filter((b) => partOf.get(b) === part));
+      const parts = order.map((part) => {
+        const p = reduceGold(fill(part), partBots(part));
+        return clone[part] ? deserialize(serialize(p)) as typeof p : p;
+      });
+      const runs = order.map((part) => {
+        const path = join(dir, `ltv-${round++}.bin`);
+        writeLtvRun(path, reduceGold(fill(part), partBots(part)).ltv);
+        return path;
+      });
+      assert.equal([...mergeLtvRuns(runs)], whole.ltv, 'ltv runs merged from files');
+      const merged = parts.reduce((acc, p) => mergePartials(acc, p));
+      assert.equal(merged, whole);
+      assert.equal(finishPartial(merged, bots), finishPartial(whole, bots));
+    }), params(60));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('the soups hold what they are meant to: ties, every reason, bots, blanks', async () => {

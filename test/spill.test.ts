@@ -13,6 +13,7 @@ import { lakehouseHome } from '../lib/output.js';
 import { faultyFs, realFs, type OutputFs } from '../lib/output-fs.js';
 import { runPipeline, type PipelineIo } from '../lib/pipeline.js';
 import type { Options } from '../lib/options.js';
+import type { GoldTables } from '../lib/gold/index.js';
 import { snapshot, tempDir, writeInput } from './helpers.js';
 
 const NOW = '2026-03-01T00:00:00Z';
@@ -22,14 +23,15 @@ const TINY = 8 * 1024 * 1024;
 const namesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String);
 
 /** Runs and returns the lakehouse's files and whether spill files were written. */
-async function lake(options: Options, io: PipelineIo = {}): Promise<{ files: Record<string, string>; spilled: boolean }> {
+async function lake(options: Options, io: PipelineIo = {}):
+  Promise<{ files: Record<string, string>; spilled: boolean; gold: GoldTables }> {
   const out = join(tempDir('audicin-spill-'), 'lake');
   const recorder = faultyFs({});
-  await runPipeline({ now: NOW, ...options, out }, { fs: recorder, ...io });
+  const { gold } = await runPipeline({ now: NOW, ...options, out }, { fs: recorder, ...io });
   const files = snapshot(out);
   assert.not.ok(Object.keys(files).some((name) => name.includes('.spill')), 'no spill file is published');
   assert.equal(namesUnder(lakehouseHome(out)).filter((n) => /stage-|\.spill/.test(n)), [], 'no staging or spill folder is left');
-  return { files, spilled: recorder.log.some((line) => line.includes('/.spill/')) };
+  return { files, spilled: recorder.log.some((line) => line.includes('/.spill/')), gold };
 }
 
 let generated = '';
@@ -86,6 +88,9 @@ test('any number of event and user buckets gives the same bytes', async () => {
       const got = await lake({ input: SAMPLE_INPUT, workers: 1 }, { buckets: { events, users } });
       assert.ok(got.spilled);
       assert.equal(got.files, memory.files, `${events} event buckets, ${users} user buckets`);
+      // Out of core, ltv_per_user is read back from the lakehouse when asked for.
+      assert.equal(got.gold, memory.gold);
+      assert.ok(got.gold.ltv_per_user.length > 10);
     }
   }
 });
@@ -149,8 +154,8 @@ test('a failure while spilling or merging leaves the old lakehouse and no spill 
   const out = join(tempDir('audicin-spill-'), 'lake');
   await runPipeline({ input: SAMPLE_INPUT, out, now: NOW, workers: 1 });
   const before = snapshot(out);
-  // While shuffling, and once every bucket is done, as silver is merged.
-  for (const when of [/\.spill\/shuffle-1\.bin$/, /silver\/events\.ndjson$/]) {
+  // While shuffling, once every bucket is done, as silver is merged, and as the ltv runs are read.
+  for (const when of [/\.spill\/shuffle-1\.bin$/, /silver\/events\.ndjson$/, /gold\/ltv_per_user\.parquet$/]) {
     for (const workers of [1, 2]) {
       const err = await runPipeline({ input: SAMPLE_INPUT, out, now: NOW, workers, memory: TINY }, { fs: failingOpen(when) })
         .then(() => null, (e: unknown) => e as Error & { code?: string });

@@ -2,16 +2,16 @@
 // (plan.ts). Shuffle by event_id into event buckets (shuffle.ts); deduplicate each bucket
 // (event-bucket.ts) and shuffle its winners by user_id into user buckets; order each user
 // bucket, find its bots and accumulate its gold (user-bucket.ts); then merge the buckets'
-// sorted files into the outputs (kway.ts) and their gold states with mergeGold. Every spill
-// file lives in `<staging>/.spill/`, removed before the commit, or with the staging folder
+// sorted files into the outputs (kway.ts), their partial gold with mergePartials and their
+// ltv runs as the gold is written (ltv-runs.ts). Every spill file lives in
+// `<staging>/.spill/`, removed (removeSpill) before the commit, or with the staging folder
 // when the run fails. The outputs equal the in-memory path's byte for byte.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { deserialize } from 'node:v8';
 import { fileError } from '../errors.js';
-import { unpackGold } from '../gold/codec.js';
-import { mergeGold, type GoldState } from '../gold/state.js';
+import { mergePartials, type GoldPartial, type LtvRow } from '../gold/partial.js';
 import type { Staging } from '../output.js';
 import type { OutputFs } from '../output-fs.js';
 import type { QuarantineSamples } from '../report-html/index.js';
@@ -20,6 +20,7 @@ import { trace } from '../trace.js';
 import type { ResolvedOptions, SourceReport } from '../types.js';
 import type { EventBucketResult } from './event-bucket.js';
 import { mergeByPos, mergeRuns } from './kway.js';
+import { mergeLtvRuns } from './ltv-runs.js';
 import type { BucketPlan } from './plan.js';
 import { runBuckets } from './pool.js';
 import { shuffleEvents, type ShuffleResult } from './shuffle.js';
@@ -61,12 +62,18 @@ export interface SpilledEvents {
   /** Bot user ids, sorted. */
   bots: string[];
   botPeaks: Record<string, number>;
-  gold: () => GoldState;
+  /** The merged partial gold of every user bucket, its ltv rows left in their runs. */
+  partial: GoldPartial;
+  /** ltv_per_user's rows, read from the runs in user_id order; once, before removeSpill. */
+  ltv: Iterable<LtvRow>;
 }
 
+/** Removes the spill folder, once the ltv runs are read. */
+export const removeSpill = (staging: Staging): void => staging.remove(SPILL);
+
 /**
- * Writes silver, quarantine and superseded events from the buckets' files, merges their
- * counters, bots and gold states, and removes the spill folder.
+ * Writes silver, quarantine and superseded events from the buckets' files, and merges their
+ * counters, bots and partial gold. The spill folder stays for the ltv runs.
  */
 export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples: QuarantineSamples): SpilledEvents {
   const { shuffle, events, users } = spilled;
@@ -86,22 +93,20 @@ export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples:
   silver.close();
   trace('silver events written');
   const found = users.flatMap((u) => u.bots).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  // One state at a time: users never span buckets, so the merged state is as big as the
-  // bucket states together, and no more than it is held at once.
-  let gold: GoldState | null = null;
+  // Partials are counters per day, cohort week and channel: small whatever the bucket count.
+  let partial: GoldPartial | null = null;
   for (const u of users) {
-    let state: GoldState;
+    let p: GoldPartial;
     try {
-      state = unpackGold(deserialize(readFileSync(u.gold)));
+      p = deserialize(readFileSync(u.gold)) as GoldPartial;
     } catch (err) {
       throw fileError('E_SOURCE_UNREADABLE', u.gold, err);
     }
-    gold = gold === null ? state : mergeGold(gold, state);
+    partial = partial === null ? p : mergePartials(partial, p);
   }
-  trace('events spill: gold states merged');
+  trace('events spill: partial gold merged');
   const bytes = shuffle.bytes + events.reduce((n, e) => n + e.bytes, 0) + users.reduce((n, u) => n + u.bytes, 0);
   trace(`events spill: ${bytes} bytes spilled`);
-  staging.remove(SPILL);
-  const merged = gold!;
-  return { info, bots: found.map((b) => b[0]), botPeaks: Object.fromEntries(found), gold: () => merged };
+  return { info, bots: found.map((b) => b[0]), botPeaks: Object.fromEntries(found), partial: partial!,
+    ltv: { [Symbol.iterator]: () => mergeLtvRuns(users.map((u) => u.ltv)) } };
 }

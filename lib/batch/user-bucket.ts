@@ -1,7 +1,8 @@
 // Step 3 of an out-of-core batch run, one user bucket: load the winners of its users from
 // every event bucket, order them by (event_ts, event_id), find the bots among them (a user
 // never spans buckets, so the rule sees all of a user's events), and write a sorted run of
-// silver lines plus the bucket's packed gold state. Files in, files out.
+// silver lines plus the bucket's partial gold: its small counters, and its ltv_per_user rows
+// as a run sorted by user_id (ltv-runs.ts). Files in, files out.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
@@ -11,12 +12,13 @@ import { makeCalendar } from '../calendar.js';
 import { fileError } from '../errors.js';
 import { RING_BYTES } from '../event-merge.js';
 import { addWinnerToGold } from '../event-partition.js';
-import { packGold } from '../gold/codec.js';
+import { reduceGold } from '../gold/partial.js';
 import { initGold } from '../gold/state.js';
 import type { ResolvedOptions } from '../types.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { readWinner, type WinnerRecord } from './event-bucket.js';
 import { writeRunRow } from './kway.js';
+import { writeLtvRun } from './ltv-runs.js';
 
 export interface UserBucketJob {
   /** This bucket's winners in each event bucket's winners file: path and byte range. */
@@ -29,8 +31,10 @@ export interface UserBucketJob {
 export interface UserBucketResult {
   /** Silver rows in (event_ts, event_id) order (kway.ts run rows). */
   run: string;
-  /** The bucket's gold state: v8-serialised packGold. */
+  /** The bucket's partial gold (gold/partial.ts), v8-serialised, without its ltv rows. */
   gold: string;
+  /** Its ltv rows, sorted by user_id (ltv-runs.ts). */
+  ltv: string;
   /** The bots among the bucket's users, with their peak counts. */
   bots: [string, number][];
   /** Bytes of the files written. */
@@ -39,8 +43,16 @@ export interface UserBucketResult {
 
 /** Grows one buffer of back-to-back byte strings. */
 class Bytes {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf: Buffer;
   length = 0;
+
+  /**
+   * `capacity`: the bytes expected, allocated at once. Pages not yet written take no memory,
+   * so a generous bound costs nothing, while growing by copies would hold two buffers.
+   */
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 16, capacity));
+  }
 
   push(b: Buffer): number {
     if (this.length + b.length > this.buf.length) {
@@ -58,10 +70,12 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   const { opts, dir, index } = job;
   const cal = makeCalendar(opts.timezone);
   const gold = initGold();
+  // A winner's frame holds its line and more, so the frames' bytes bound the lines'.
+  const frameBytes = job.inputs.reduce((n, input) => n + input.to - input.from, 0);
   const ts = new Float64Vector(1024), start = new Float64Vector(1024), versions = new Uint32Vector(1024);
   const botAt = new Uint32Vector(1024), user = new Uint32Vector(1024);
   const ids: string[] = [], userNames: string[] = [], userIndex = new Map<string, number>();
-  const lines = new Bytes();
+  const lines = new Bytes(frameBytes);
   const w = {} as WinnerRecord;
   for (const input of job.inputs) {
     const r = new FrameReader(input.path, 1 << 20, input.from, input.to);
@@ -106,6 +120,11 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   for (let k = 0; k < n; k++) if (isBot[user.get(order[k])] === 1) peaks.add(user.get(order[k]), ts.get(order[k]));
   const bots: [string, number][] = [];
   for (let u = 0; u < userNames.length; u++) if (isBot[u] === 1) bots.push([userNames[u], peaks.peak(u)]);
+  // A bucket holds every event of its users, so it knows their bots and reduces its gold here.
+  const partial = reduceGold(gold, new Set(bots.map((b) => b[0])));
+  const ltv = join(dir, `ltv-${index}.bin`);
+  const ltvBytes = writeLtvRun(ltv, partial.ltv);
+  partial.ltv = [];
 
   const run = join(dir, `run-${index}.bin`);
   const out = new FrameWriter(run, undefined, 1 << 20);
@@ -116,11 +135,11 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   }
   out.close();
   const goldPath = join(dir, `gold-${index}.bin`);
-  const packed = serialize(packGold(gold));
+  const packed = serialize(partial);
   try {
     writeFileSync(goldPath, packed);
   } catch (err) {
     throw fileError('E_OUTPUT', goldPath, err);
   }
-  return { run, gold: goldPath, bots, bytes: lines.length + packed.length + n * 40 };
+  return { run, gold: goldPath, ltv, bots, bytes: lines.length + packed.length + ltvBytes + n * 40 };
 }

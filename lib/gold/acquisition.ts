@@ -1,10 +1,11 @@
 // Acquisition tables (SPEC 6): cac_by_channel, ltv_per_user and ltv_cac_ratio.
-// A user's channel is the one named by their earliest signup (see state.ts).
-import * as aq from 'arquero';
+// A user's channel is the one named by their earliest signup (see state.ts). The frames are
+// goldFrames' (frames.ts): a row per channel; ltv_per_user is formatted row by row.
 import { op } from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { fn } from './frames.js';
-import { bigMicros, meanCents, ratio4, roundCents, type Micros } from './money.js';
+import { bigMicros, meanCents, ratio4, roundCents, subMicros, type Micros } from './money.js';
+import type { LtvRow } from './partial.js';
 import type { GoldRow } from './schema.js';
 
 const rows = (t: ColumnTable): GoldRow[] => t.objects() as GoldRow[];
@@ -13,10 +14,9 @@ const rows = (t: ColumnTable): GoldRow[] => t.objects() as GoldRow[];
  * channel, spend_micros, signups: every channel named by spend or by an earliest signup. The
  * imputed spend is a Number 0 beside BigInt sums at most: it is only read, never summed.
  */
-function channelTotals(spend: ColumnTable, signups: ColumnTable): ColumnTable {
-  const counts = signups.groupby('channel').rollup({ signups: op.count() });
+function channelTotals(spend: ColumnTable, channels: ColumnTable): ColumnTable {
   return spend
-    .join_full(counts, 'channel')
+    .join_full(channels.select('channel', 'signups'), 'channel')
     .impute({ spend_micros: () => 0, signups: () => 0 });
 }
 
@@ -37,8 +37,8 @@ function ltvCacRatio(ltvMicros: Micros, customers: number, spendMicros: Micros, 
 }
 
 /** `channel, spend_usd, signups, cac_usd`, sorted by channel. */
-export function cacByChannel(spend: ColumnTable, signups: ColumnTable): GoldRow[] {
-  return rows(channelTotals(spend, signups)
+export function cacByChannel(spend: ColumnTable, channels: ColumnTable): GoldRow[] {
+  return rows(channelTotals(spend, channels)
     .orderby('channel')
     .derive({
       spend_usd: fn((d) => roundCents(d.spend_micros)),
@@ -47,40 +47,26 @@ export function cacByChannel(spend: ColumnTable, signups: ColumnTable): GoldRow[
     .select('channel', 'spend_usd', 'signups', 'cac_usd'));
 }
 
-/** user, purchase_micros, refund_micros, channel (null without signup): every non-bot user with an event. */
-export function userTotals(activity: ColumnTable, signups: ColumnTable): ColumnTable {
-  return activity
-    .groupby('user')
-    .rollup({ purchase_micros: op.sum('purchase_micros'), refund_micros: op.sum('refund_micros') })
-    .join_left(signups.select('user', 'channel'), 'user')
-    .impute({ channel: () => null });
-}
-
-/** `user_id, acquisition_channel, purchases_usd, refunds_usd, ltv_usd`, sorted by user_id; `users` from userTotals. */
-export function ltvPerUser(users: ColumnTable): GoldRow[] {
-  return rows(users
-    .orderby('user')
-    .derive({
-      user_id: (d: any) => d.user,
-      acquisition_channel: (d: any) => d.channel,
-      purchases_usd: fn((d) => roundCents(d.purchase_micros)),
-      refunds_usd: fn((d) => roundCents(d.refund_micros)),
-      // LTV is rounded from exact micros, not from the two rounded columns.
-      ltv_usd: fn((d) => roundCents(d.purchase_micros - d.refund_micros)),
-    })
-    .select('user_id', 'acquisition_channel', 'purchases_usd', 'refunds_usd', 'ltv_usd'));
+/** The ltv_per_user row `user_id, acquisition_channel, purchases_usd, refunds_usd, ltv_usd` of one user. */
+export function ltvPerUserRow(r: LtvRow): GoldRow {
+  return {
+    user_id: r.user,
+    acquisition_channel: r.channel,
+    purchases_usd: roundCents(r.purchaseMicros),
+    refunds_usd: roundCents(r.refundMicros),
+    // LTV is rounded from exact micros, not from the two rounded columns.
+    ltv_usd: roundCents(subMicros(r.purchaseMicros, r.refundMicros)),
+  };
 }
 
 /** `channel, customers, avg_ltv_usd, cac_usd, ltv_cac_ratio`: channels with signups by name, then `all`. */
-export function ltvCacRatioTable(users: ColumnTable, signups: ColumnTable, spend: ColumnTable): GoldRow[] {
-  if (signups.numRows() === 0) return [];
-  const customers = users
-    .filter((d: any) => d.channel != null)
-    .derive({ ltv_micros: (d: any) => d.purchase_micros - d.refund_micros })
-    .groupby('channel')
-    .rollup({ customers: op.count(), ltv_micros: op.sum('ltv_micros') });
+export function ltvCacRatioTable(channels: ColumnTable, spend: ColumnTable): GoldRow[] {
+  if (channels.numRows() === 0) return [];
+  const customers = channels
+    .filter((d: any) => d.customers > 0)
+    .select('channel', 'customers', 'ltv_micros');
   const perChannel = customers
-    .join_left(channelTotals(spend, signups).select('channel', 'spend_micros', 'signups'), 'channel')
+    .join_left(channelTotals(spend, channels).select('channel', 'spend_micros', 'signups'), 'channel')
     .derive({ is_all: () => 0 });
   const totalSpend = spend.numRows() === 0 ? 0 : (spend.rollup({ s: op.sum('spend_micros') }).get('s', 0) as Micros);
   const all = perChannel

@@ -17,8 +17,16 @@ export function csvField(v: string | number | null | undefined): string {
 
 /** CSV text: header line, one line per row, `\n` line ends including the last. */
 export function goldCsv(name: GoldTableName, rows: GoldRow[]): string {
+  return goldCsvHeader(name) + goldCsvLines(name, rows);
+}
+
+/** The CSV header line of table `name`. */
+export const goldCsvHeader = (name: GoldTableName): string => goldColumns(name).map(csvField).join(',') + '\n';
+
+/** The CSV lines of `rows`, without the header: a table written in batches is the header and the batches' lines. */
+export function goldCsvLines(name: GoldTableName, rows: GoldRow[]): string {
   const cols = goldColumns(name);
-  let out = cols.map(csvField).join(',') + '\n';
+  let out = '';
   for (const r of rows) out += cols.map((c) => csvField(r[c])).join(',') + '\n';
   return out;
 }

@@ -21,6 +21,9 @@ export function addMicros(a: Micros, b: Micros): Micros {
   return narrow(BigInt(a) + BigInt(b));
 }
 
+/** `a − b`, exactly; as addMicros. (Negation keeps a safe integer safe: the range is symmetric.) */
+export const subMicros = (a: Micros, b: Micros): Micros => addMicros(a, typeof b === 'bigint' ? -b : -b);
+
 /** A BigInt back to a Number when it is a safe integer, so each value has one form. */
 function narrow(n: bigint): Micros {
   return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;

@@ -4,6 +4,7 @@
 // order), so merging partial states equals accumulating their inputs together. Money sums
 // are Micros (money.ts): exact past 2^53.
 import type { Calendar } from '../calendar.js';
+import { subscriptionBeats } from '../dedup.js';
 import { addMicros, type Micros } from './money.js';
 import type { SilverEvent, SilverMarketing, SilverSubscription } from '../types.js';
 
@@ -37,8 +38,9 @@ export interface SubAcc {
   priceMicros: number;
   startDate: string;
   endDate: string | null;
-  createdAt: number;
-  /** Its position in the source: the later arrival wins a tie on createdAt. */
+  /** Named as in silver, so dedup.ts's subscriptionBeats orders the versions. */
+  created_at: number;
+  /** Its position in the source: the later arrival wins a tie on created_at. */
   pos: number;
 }
 
@@ -94,21 +96,28 @@ export function addEvent(state: GoldState, e: SilverEvent, cal: Calendar): void 
   }
 }
 
-const newer = (a: SubAcc, b: SubAcc): boolean =>
-  a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.pos > b.pos);
-
-export function addSubscription(state: GoldState, s: SilverSubscription): void {
+/** Accumulates one silver subscription; `state` may be a GoldState or a GoldPartial (partial.ts). */
+export function addSubscription(state: Pick<GoldState, 'subs'>, s: SilverSubscription): void {
   const sub: SubAcc = {
     userId: s.user_id, priceMicros: s.price_micros, startDate: s.start_date,
-    endDate: s.end_date, createdAt: s.created_at, pos: s.pos,
+    endDate: s.end_date, created_at: s.created_at, pos: s.pos,
   };
   const old = state.subs.get(s.subscription_id);
-  if (old === undefined || newer(sub, old)) state.subs.set(s.subscription_id, sub);
+  if (old === undefined || subscriptionBeats(sub, old)) state.subs.set(s.subscription_id, sub);
 }
 
-export function addMarketing(state: GoldState, m: SilverMarketing): void {
+/** Accumulates one silver spend row; `state` may be a GoldState or a GoldPartial (partial.ts). */
+export function addMarketing(state: Pick<GoldState, 'spend'>, m: SilverMarketing): void {
   const c = channelOf(m.channel);
   state.spend.set(c, addMicros(state.spend.get(c) ?? 0, m.spend_micros));
+}
+
+/** The later version of each subscription of `from` goes into `into`. */
+export function mergeSubs(into: Map<string, SubAcc>, from: Map<string, SubAcc>): void {
+  for (const [id, sb] of from) {
+    const sa = into.get(id);
+    if (sa === undefined || subscriptionBeats(sb, sa)) into.set(id, sb);
+  }
 }
 
 /** Merges `b` into `a` and returns `a`; `b` must not be used afterwards (its maps may be shared). */
@@ -126,10 +135,7 @@ export function mergeGold(a: GoldState, b: GoldState): GoldState {
     }
     if (ub.signup !== null && (ua.signup === null || earlier(ub.signup, ua.signup))) ua.signup = ub.signup;
   }
-  for (const [id, sb] of b.subs) {
-    const sa = a.subs.get(id);
-    if (sa === undefined || newer(sb, sa)) a.subs.set(id, sb);
-  }
+  mergeSubs(a.subs, b.subs);
   for (const [c, micros] of b.spend) a.spend.set(c, addMicros(a.spend.get(c) ?? 0, micros));
   return a;
 }
