@@ -62,12 +62,12 @@ test('parseSize reads bytes and decimal or binary units; junk is one line of E_B
 
 test('the plan: in memory when the events fit, else buckets sized for the budget', () => {
   assert.is(planBuckets(100_000_000, 2 ** 30, 2), null);
-  // (2^30 − 160 MiB) / (2 × 6) = 75 497 472 bytes a bucket: 1.46 GB takes 20 of them.
-  assert.equal(planBuckets(1_460_000_000, 2 ** 30, 2), { events: 20, users: 20, concurrent: 2 });
-  // 8 MiB: a quarter of the budget, 349 525 bytes a bucket at one at a time; 29 MB would take 83, capped at 64.
+  // (2^30 − 160 MiB) / (2 × 7) = 64 712 118 bytes a bucket: 1.46 GB takes 23 of them.
+  assert.equal(planBuckets(1_460_000_000, 2 ** 30, 2), { events: 23, users: 23, concurrent: 2 });
+  // 8 MiB: a quarter of the budget, 299 593 bytes a bucket at one at a time; 29 MB would take 97, capped at 64.
   assert.equal(planBuckets(29_000_000, TINY, 1), { events: 64, users: 64, concurrent: 1 });
   assert.equal(planBuckets(71_194, TINY, 2), { events: 2, users: 2, concurrent: 2 });
-  // 50M events (7.3 GB) in 64 buckets of 114 MB: at 6 bytes a byte, one bucket at a time fits 905 969 664 bytes.
+  // 50M events (7.3 GB) in 64 buckets of 114 MB: at 7 bytes a byte, one bucket at a time fits 905 969 664 bytes.
   assert.equal(planBuckets(7_300_000_000, 2 ** 30, 2), { events: 64, users: 64, concurrent: 1 });
 });
 
