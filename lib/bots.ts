@@ -132,3 +132,37 @@ export class WindowPeaks<K = string | number> {
     return this.users.get(user)?.peak ?? 0;
   }
 }
+
+/** Above this, the ring of OrderedBotFinder is too big and the map-based counter serves. */
+export const RING_BYTES = 256 << 20;
+
+/**
+ * The bots among users numbered 0..users−1, from `count` events in time order (the k-th by
+ * user `userAt(k)` at `tsAt(k)`), and each bot's peak count in one window: the one pass
+ * that the in-memory merge and every user bucket make. `ringBytes` (default RING_BYTES) caps
+ * OrderedBotFinder's ring; past it the map-based counter serves.
+ */
+export function botsInOrder(users: number, count: number, userAt: (k: number) => number, tsAt: (k: number) => number,
+  threshold: number, windowMs: number, ringBytes = RING_BYTES): { isBot: Uint8Array; peaks: Map<number, number> } {
+  let isBot: Uint8Array;
+  if (OrderedBotFinder.bytes(users, threshold) <= ringBytes) {
+    const finder = new OrderedBotFinder(users, threshold, windowMs);
+    for (let k = 0; k < count; k++) finder.add(userAt(k), tsAt(k));
+    isBot = finder.isBot;
+  } else {
+    const counter = new BotCounter(threshold, windowMs);
+    for (let k = 0; k < count; k++) {
+      const user = String(userAt(k)), t = tsAt(k);
+      counter.evict(user, t);
+      counter.add(user, t);
+    }
+    isBot = new Uint8Array(users);
+    for (const user of counter.bots()) isBot[Number(user)] = 1;
+  }
+  // A second pass, over bots only: their peaks are known only once every event is seen.
+  const window = new WindowPeaks<number>(windowMs);
+  for (let k = 0; k < count; k++) if (isBot[userAt(k)] === 1) window.add(userAt(k), tsAt(k));
+  const peaks = new Map<number, number>();
+  for (let u = 0; u < users; u++) if (isBot[u] === 1) peaks.set(u, window.peak(u));
+  return { isBot, peaks };
+}

@@ -1,7 +1,7 @@
 // Merges the event partitions of a batch run: counters and gold state add up, quarantine
 // and superseded rows interleave by pos, and winners interleave by (event_ts, event_id).
 // Bots are found on that time-ordered sequence, then silver is written with the flag set.
-import { BotCounter, OrderedBotFinder, WindowPeaks } from './bots.js';
+import { botsInOrder } from './bots.js';
 import { unpackGold } from './gold/codec.js';
 import { mergeGold, type GoldState } from './gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
@@ -61,8 +61,6 @@ function mergeOrder(parts: PartitionResult[]): { part: Uint8Array; index: Uint32
   return { part, index };
 }
 
-/** Above this, the ring of OrderedBotFinder is too big and the map-based counter serves. */
-export const RING_BYTES = 256 << 20;
 
 /**
  * The bots among the merged winners (SPEC 4): for each partition, a flag per local user
@@ -77,34 +75,13 @@ function findBots(parts: PartitionResult[], part: Uint8Array, index: Uint32Array
     if (n === undefined) numbers.set(name, (n = numbers.size));
     return n;
   }));
-  const isBotGlobal = new Uint8Array(numbers.size);
-  if (OrderedBotFinder.bytes(numbers.size, threshold) <= RING_BYTES) {
-    const finder = new OrderedBotFinder(numbers.size, threshold, windowMs);
-    for (let k = 0; k < part.length; k++) {
-      const w = parts[part[k]].winners, i = index[k];
-      finder.add(global[part[k]][w.users[i]], w.ts[i]);
-    }
-    isBotGlobal.set(finder.isBot);
-  } else {
-    const counter = new BotCounter(threshold, windowMs);
-    for (let k = 0; k < part.length; k++) {
-      const w = parts[part[k]].winners, i = index[k];
-      const user = w.userNames[w.users[i]];
-      counter.evict(user, w.ts[i]);
-      counter.add(user, w.ts[i]);
-    }
-    for (const name of counter.bots()) isBotGlobal[numbers.get(name)!] = 1;
-  }
+  const { isBot: isBotGlobal, peaks } = botsInOrder(numbers.size, part.length,
+    (k) => global[part[k]][parts[part[k]].winners.users[index[k]]], (k) => parts[part[k]].winners.ts[index[k]],
+    threshold, windowMs);
   const names = [...numbers.keys()].filter((_, n) => isBotGlobal[n] === 1).sort();
-  // A second pass, over bots only: their peaks are known only once every event is seen.
-  const peaks = new WindowPeaks<number>(windowMs);
-  for (let k = 0; names.length > 0 && k < part.length; k++) {
-    const w = parts[part[k]].winners, i = index[k], n = global[part[k]][w.users[i]];
-    if (isBotGlobal[n] === 1) peaks.add(n, w.ts[i]);
-  }
   return {
     flags: global.map((g) => Uint8Array.from(g, (n) => isBotGlobal[n])), names,
-    peaks: Object.fromEntries(names.map((name) => [name, peaks.peak(numbers.get(name)!)])),
+    peaks: Object.fromEntries(names.map((name) => [name, peaks.get(numbers.get(name)!)!])),
   };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BotCounter, OrderedBotFinder, WindowPeaks } from '../lib/bots.js';
+import { BotCounter, OrderedBotFinder, WindowPeaks, botsInOrder } from '../lib/bots.js';
 
 /** Feeds times in order, evicting as the batch run does, and says whether the user is a bot. */
 function isBot(times: number[], threshold = 20, windowMs = 1000): boolean {
@@ -108,6 +108,31 @@ test('WindowPeaks equals a brute-force count on random bursts', () => {
       byUser[u].push(t);
     }
     for (let u = 0; u < byUser.length; u++) assert.is(peaks.peak(u), bruteForcePeak(byUser[u], windowMs), `round ${round}, user ${u}`);
+  }
+});
+
+test('botsInOrder: the same bots and peaks by the ring and by the map counter, equal to a brute-force count', () => {
+  let x = 11;
+  const rand = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 20; round++) {
+    const events: [number, number][] = [];
+    for (let u = 0; u < 6; u++) {
+      let t = Math.floor(rand() * 5_000);
+      // Some users burst (steps of ~0-60 ms), others stay slow.
+      const step = u % 2 === 0 ? 60 : 400;
+      for (let i = Math.floor(rand() * 60); i > 0; i--) events.push([u, (t += Math.floor(rand() * step))]);
+    }
+    events.sort((a, b) => a[1] - b[1]);
+    const run = (ringBytes?: number) =>
+      botsInOrder(6, events.length, (k) => events[k][0], (k) => events[k][1], 20, 1000, ringBytes);
+    const ring = run(), map = run(0);
+    assert.equal([...map.isBot], [...ring.isBot], `round ${round}`);
+    assert.equal([...map.peaks], [...ring.peaks], `round ${round}`);
+    for (let u = 0; u < 6; u++) {
+      const peak = bruteForcePeak(events.filter((e) => e[0] === u).map((e) => e[1]), 1000);
+      assert.is(ring.isBot[u], peak > 20 ? 1 : 0, `round ${round}, user ${u}`);
+      if (peak > 20) assert.is(ring.peaks.get(u), peak);
+    }
   }
 });
 

@@ -7,10 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { Float64Vector, Uint32Vector } from 'mnemonist';
-import { BotCounter, OrderedBotFinder, WindowPeaks } from '../bots.js';
+import { botsInOrder } from '../bots.js';
 import { makeCalendar } from '../calendar.js';
 import { fileError } from '../errors.js';
-import { RING_BYTES } from '../event-merge.js';
 import { addWinnerToGold } from '../event-partition.js';
 import { reduceGold } from '../gold/partial.js';
 import { initGold } from '../gold/state.js';
@@ -102,24 +101,10 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   order.sort((a, b) => ts.get(a) - ts.get(b) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
 
   // Bots (SPEC 4) on the time-ordered winners, then the bots' peaks.
-  const isBot = new Uint8Array(userNames.length);
-  if (OrderedBotFinder.bytes(userNames.length, opts.botThreshold) <= RING_BYTES) {
-    const finder = new OrderedBotFinder(userNames.length, opts.botThreshold, opts.botWindowMs);
-    for (let k = 0; k < n; k++) finder.add(user.get(order[k]), ts.get(order[k]));
-    isBot.set(finder.isBot);
-  } else {
-    const counter = new BotCounter(opts.botThreshold, opts.botWindowMs);
-    for (let k = 0; k < n; k++) {
-      const name = userNames[user.get(order[k])], t = ts.get(order[k]);
-      counter.evict(name, t);
-      counter.add(name, t);
-    }
-    for (const name of counter.bots()) isBot[userIndex.get(name)!] = 1;
-  }
-  const peaks = new WindowPeaks<number>(opts.botWindowMs);
-  for (let k = 0; k < n; k++) if (isBot[user.get(order[k])] === 1) peaks.add(user.get(order[k]), ts.get(order[k]));
+  const { isBot, peaks } = botsInOrder(userNames.length, n, (k) => user.get(order[k]), (k) => ts.get(order[k]),
+    opts.botThreshold, opts.botWindowMs);
   const bots: [string, number][] = [];
-  for (let u = 0; u < userNames.length; u++) if (isBot[u] === 1) bots.push([userNames[u], peaks.peak(u)]);
+  for (let u = 0; u < userNames.length; u++) if (isBot[u] === 1) bots.push([userNames[u], peaks.get(u)!]);
   // A bucket holds every event of its users, so it knows their bots and reduces its gold here.
   const partial = reduceGold(gold, new Set(bots.map((b) => b[0])));
   const ltv = join(dir, `ltv-${index}.bin`);
