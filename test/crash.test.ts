@@ -155,7 +155,7 @@ interface Ended { code: number | null; signal: string | null; ms: number; phase:
 function run(input: string, out: string, killAt: number | null = null, atCue = false, jitter = 0): Promise<Ended> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z'],
+    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z', '--format', 'ndjson'],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, AUDICIN_TRACE: '1' } });
     let stderr = '', phase = 'start', cued = false;
     const kill = (): void => {

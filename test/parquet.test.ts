@@ -146,14 +146,40 @@ async function compareWithTwin(file: string, bytes: Uint8Array, twin: Record<str
   return meta;
 }
 
-/** Every Parquet file of `out` against its NDJSON twin; returns the files compared. */
-async function compareWithTwins(out: string): Promise<string[]> {
+const PARTITION = /^silver\/events\/event_date=(\d{4}-\d{2}-\d{2})\/part-0\.parquet$/;
+
+/**
+ * Every Parquet file of `out` against its NDJSON twin in `twins`, the same run written with
+ * `format: 'ndjson'` (a day partition of silver events against that day's rows of
+ * silver/events.ndjson, and the partitions together against every row); returns the files compared.
+ */
+async function compareWithTwins(out: string, twins: string): Promise<string[]> {
   const found = files(out);
+  const events = readNdjson(join(twins, 'silver/events.ndjson'));
+  let partitioned = 0;
   for (const file of found) {
-    await compareWithTwin(file, readFileSync(join(out, file)), readNdjson(join(out, file.replace(/\.parquet$/, '.ndjson'))));
+    const day = PARTITION.exec(file)?.[1];
+    const twin = day === undefined ? readNdjson(join(twins, file.replace(/\.parquet$/, '.ndjson'))) : events.filter((e) => e.event_date === day);
+    if (day !== undefined) {
+      assert.ok(twin.length > 0, `${file}: a partition of a day with rows`);
+      partitioned += twin.length;
+    }
+    await compareWithTwin(file, readFileSync(join(out, file)), twin);
   }
+  assert.is(partitioned, events.length, 'every silver event in one partition');
   return found;
 }
+
+/** A run of `options` as Parquet into a new folder, and its NDJSON twin; returns both folders. */
+async function runTwins(options: Parameters<typeof runPipeline>[0]): Promise<{ out: string; twins: string }> {
+  const out = join(tempDir(), 'lake'), twins = join(tempDir(), 'lake');
+  await runPipeline({ ...options, out });
+  await runPipeline({ ...options, out: twins, format: 'ndjson' });
+  return { out, twins };
+}
+
+/** The day partitions of silver events `out` holds. */
+const dayFiles = (found: string[]): string[] => found.filter((f) => PARTITION.test(f));
 
 const EXPECTED_FILES = [
   'gold/cac_by_channel.parquet', 'gold/daily_active_users.parquet', 'gold/daily_revenue_gross.parquet', 'gold/daily_revenue_net.parquet',
@@ -162,10 +188,12 @@ const EXPECTED_FILES = [
 ];
 
 test('the sample run: every Parquet file reads back as its NDJSON twin, row by row, with proper types', async () => {
-  const out = join(tempDir(), 'lake');
-  await runPipeline({ input: SAMPLE, out, now: NOW });
-  const compared = await compareWithTwins(out);
+  const { out, twins } = await runTwins({ input: SAMPLE, now: NOW });
+  const compared = await compareWithTwins(out, twins);
   for (const f of EXPECTED_FILES) assert.ok(compared.includes(f), f);
+  // The sample's events span January 2026: one partition a day.
+  assert.is(dayFiles(compared).length, 31);
+  assert.not.ok(readdirSync(join(out, 'silver')).some((f) => f.endsWith('.ndjson')), 'no NDJSON silver beside Parquet');
   const { rows } = await readParquet(readFileSync(join(out, 'gold/mrr_monthly.parquet')));
   assert.type(rows[0]!.month, 'string');
   assert.match(rows[0]!.month as string, /^\d{4}-\d{2}$/);
@@ -188,10 +216,10 @@ test('a hand-built run: nulls, hostile strings and exact money read back exactly
   ]);
   const marketing = 'date,channel,spend\n2026-01-01,=1+1,0.30\n2026-01-01,nobody,99999999.99\n2026-01-02,"a,""b""\nc",0.01\n';
   const input = writeInput({ events, subscriptions, marketing });
-  const out = join(tempDir(), 'lake');
-  await runPipeline({ input, out, now: NOW });
-  const compared = await compareWithTwins(out);
-  assert.equal(compared, EXPECTED_FILES);
+  const { out, twins } = await runTwins({ input, now: NOW });
+  const compared = await compareWithTwins(out, twins);
+  assert.equal(compared.filter((f) => !PARTITION.test(f)), EXPECTED_FILES);
+  assert.equal(dayFiles(compared), ['01', '02', '03', '04', '05'].map((d) => `silver/events/event_date=2026-01-${d}/part-0.parquet`));
 
   const cac = (await readParquet(readFileSync(join(out, 'gold/cac_by_channel.parquet')))).rows;
   assert.equal(cac.find((r) => r.channel === 'nobody'), { channel: 'nobody', spend_usd: 99999999.99, signups: 0n, cac_usd: null });
@@ -210,7 +238,7 @@ test('a hand-built run: nulls, hostile strings and exact money read back exactly
 
 test('silver events of the sample, one file per event_date: row by row as the NDJSON, row groups within one day', async () => {
   const out = join(tempDir(), 'lake');
-  await runPipeline({ input: SAMPLE, out, now: NOW });
+  await runPipeline({ input: SAMPLE, out, now: NOW, format: 'ndjson' });
   const twin = readNdjson(join(out, 'silver/events.ndjson'));
   const written = new Map<string, Uint8Array[]>();
   const writer = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', (path) => {
