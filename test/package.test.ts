@@ -14,7 +14,7 @@ test('package.json: ESM, bin, exports with types', () => {
 });
 
 test('package.json: the design card dependencies, pinned exactly', () => {
-  assert.equal(Object.keys(pkg.dependencies).sort(), ['arquero', 'csv-parse', 'hyparquet', 'hyparquet-writer', 'luxon', 'mnemonist', 'vega', 'vega-lite']);
+  assert.equal(Object.keys(pkg.dependencies).sort(), ['arquero', 'cli-progress', 'csv-parse', 'hyparquet', 'hyparquet-writer', 'luxon', 'mnemonist', 'vega', 'vega-lite']);
   for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
     assert.match(String(version), /^\d+\.\d+\.\d+$/, `${name} is pinned`);
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { runPipeline } from '../lib/pipeline.js';
 import { Staging } from '../lib/output.js';
-import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, parquetBytes, stagedPartitions,
+import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, SilverEventsParquet, parquetBytes, stagedPartitions,
   type ParquetTable } from '../lib/parquet/index.js';
 import { ndjson, readNdjson, tempDir, writeInput } from './helpers.js';
 
@@ -275,6 +275,49 @@ test('silver events of the sample, one file per event_date: row by row as the ND
   const back = new PartitionedParquetWriter('t', SILVER_EVENT_COLUMNS, 'event_date', () => ({ out: { writeBytes: () => undefined }, close: () => undefined }));
   back.write([twin[twin.length - 1]!]);
   assert.throws(() => back.write([twin[0]!]), /event_date out of order: 2026-01-\d\d after 2026-01-\d\d/);
+});
+
+test('silver events from their lines: the same bytes as the row writer; a line off the layout is read with JSON.parse', async () => {
+  const out = join(tempDir(), 'lake');
+  await runPipeline({ input: SAMPLE, out, now: NOW, format: 'ndjson' });
+  const text = readFileSync(join(out, 'silver/events.ndjson'), 'utf8');
+  const rows = readNdjson(join(out, 'silver/events.ndjson'));
+  const collect = (into: Map<string, Buffer>) => (path: string) => {
+    const chunks: Buffer[] = [];
+    return { out: { writeBytes: (b: Uint8Array) => { chunks.push(Buffer.from(b)); } }, close: () => { into.set(path, Buffer.concat(chunks)); } };
+  };
+  const byRows = new Map<string, Buffer>(), byLines = new Map<string, Buffer>();
+  const rowWriter = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', collect(byRows), { rowGroupRows: 50 });
+  rowWriter.write(rows);
+  rowWriter.finish();
+  const lineWriter = new SilverEventsParquet('silver/events', collect(byLines), { rowGroupRows: 50 });
+  // The lines as the engine holds them: is_bot false and versions 1, the real values beside.
+  const lines = text.split('\n').slice(0, -1).map((l) => l.replace(/"is_bot":true,"versions":\d+/, '"is_bot":false,"versions":1')
+    .replace(/"is_bot":false,"versions":\d+/, '"is_bot":false,"versions":1'));
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  let at = 0;
+  lines.forEach((line, i) => {
+    const n = Buffer.byteLength(line) + 1;
+    lineWriter.add(bytes, at, at + n, rows[i]!.is_bot as boolean, rows[i]!.versions as number);
+    at += n;
+  });
+  lineWriter.finish();
+  assert.is(lineWriter.slowLines, 0);
+  assert.ok(rows.some((r) => r.is_bot === true) && rows.some((r) => (r.versions as number) > 1), 'the sample has bots and versions');
+  assert.equal([...byLines.keys()], [...byRows.keys()]);
+  for (const [path, file] of byRows) assert.ok(byLines.get(path)!.equals(file), path);
+
+  // Keys in another order: the slow path, and the same row read back.
+  const odd = new Map<string, Buffer>();
+  const w = new SilverEventsParquet('silver/events', collect(odd));
+  const row = rows.find((r) => r.attributes !== null && r.amount !== null)!;
+  const { event_id, ...rest } = row;
+  const line = Buffer.from(JSON.stringify({ ...rest, event_id }) + '\n');
+  w.add(line, 0, line.length, row.is_bot as boolean, row.versions as number);
+  w.finish();
+  assert.is(w.slowLines, 1);
+  const [path] = [...odd.keys()];
+  await compareWithTwin(path!, odd.get(path!)!, [row]);
 });
 
 test('partitions staged: committed with the lakehouse, one folder per day', async () => {
