@@ -82,7 +82,8 @@ test('a truncated or a non-gzip .gz file: one E_GZIP line naming the file, the p
         bad[bad.length - 8] ^= 0xff;
         writeFileSync(path, bad);
       }
-      for (const memory of [undefined, '8MB']) {
+      // Out of core only matters for events: the side sources are read the same way either path.
+      for (const memory of name === 'events.ndjson' ? [undefined, '8MB'] : [undefined]) {
         let err: unknown;
         try {
           await runPipeline({ input, out, now: NOW, workers: 2, memory });
