@@ -44,6 +44,8 @@ export function showProgress(stream: Output): () => void {
       // A later step: the events are read (or, out of core, shuffled) by then.
       if (expected !== null && msg.stage !== 'reading events' && msg.stage !== 'shuffling events') bytes = expected.bytes;
       bar.update(bytes, payload(msg.stage));
+      // Drawn at once, not at the next frame: a short step would otherwise never show.
+      (bar as unknown as { render(): void }).render();
     } else if ('expect' in msg) {
       expected = msg.expect;
       bar.setTotal(Math.max(1, expected.bytes));
@@ -57,6 +59,8 @@ export function showProgress(stream: Output): () => void {
   return () => {
     delete process.env[PROGRESS_ENV];
     channel.close();
+    // The run is over: all was read, whatever messages are still on their way.
+    if (expected !== null) bytes = expected.bytes;
     bar.update(expected?.bytes ?? 1, payload('done'));
     bar.stop();
   };
