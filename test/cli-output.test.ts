@@ -99,8 +99,8 @@ test('a real full disk (a small tmpfs), 1 and 2 workers: one line, exit 1, the p
       const r = spawnSync(process.execPath, [BIN, 'run', '--input', mid, '--out', out, '--workers', workers, '--format', 'ndjson'],
         { encoding: 'utf8' });
       assert.is(r.status, 1, `workers ${workers}: ${r.stderr}`);
-      // Whichever file meets the full disk first: silver (its own thread at 2 workers), gold CSV or Parquet, …
-      assert.match(r.stderr, new RegExp(`^audicin: ${out}/[a-z_/]+\\.(ndjson|csv|json|parquet): no space left on device\n$`));
+      // Whichever file meets the full disk first: silver (its own thread at 2 workers), gold CSV or Parquet, report.html, …
+      assert.match(r.stderr, new RegExp(`^audicin: ${out}/[a-z_/]+\\.(ndjson|csv|json|parquet|html): no space left on device\n$`));
       assert.equal(snapshot(out), before);
       assert.equal(readdirSync(lakehouseHome(out)), ['gen-000001']);
     }
