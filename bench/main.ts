@@ -20,8 +20,10 @@ Usage: node bench [options]     (npm run bench -- [options])
 
 Generates seeded datasets with every trap (cached), then times, each in its own child
 process: the floor (read the events file, split lines, JSON.parse each, one thread),
-'audicin run' (batch: every layer written) and 'audicin stream' (stdin to /dev/null),
-and prints one table: wall s, events/s, MB/s, peak RSS MB and the ratio to the floor.
+'audicin run' (batch: every layer written, silver as Parquet) and the same run with
+--format ndjson (batch-ndjson: silver as NDJSON), and 'audicin stream' (stdin to
+/dev/null), and prints one table: wall s, events/s, MB/s, peak RSS MB and the ratio to
+the floor, then the Parquet write cost: batch minus batch-ndjson.
 
 Options:
   --sizes LIST     event counts, comma-separated, 100000 or 100k or 1M (default: 100k,1M)
@@ -51,7 +53,8 @@ const OPTIONS = {
 } as const;
 
 type Mode = 'batch' | 'stream';
-type RowMode = 'floor' | Mode;
+/** `batch-ndjson`: the batch run with `--format ndjson`, to tell the cost of writing silver as Parquet. */
+type RowMode = 'floor' | Mode | 'batch-ndjson';
 
 interface Args {
   sizes: number[];
@@ -90,6 +93,8 @@ export interface Row {
   ratio_to_floor: number | null;
   /** Batch with --scale: bytes written to spill files out of core (0: in memory), 10^6 bytes. */
   spill_mb?: number | null;
+  /** Batch: its wall_s minus batch-ndjson's, the cost of silver as Parquet rather than NDJSON, seconds. */
+  parquet_cost_s?: number | null;
 }
 
 class UsageError extends Error {}
@@ -222,12 +227,17 @@ async function benchSize(size: number, args: Args, tmp: string, streamGone: stri
     const data = await ensureDataset(args.cache, size, false, log);
     const floor = add('floor', data, floorJob(data));
     if (args.scale) process.env.AUDICIN_TRACE = '1';
-    const batch = add('batch', data, () => {
+    const runJob = (...extra: string[]) => (): Job => {
       const dir = work();
-      return { args: [scripts.cli, 'run', '--input', data.dir, '--out', join(dir, 'lakehouse')], workDir: dir };
-    });
+      return { args: [scripts.cli, 'run', '--input', data.dir, '--out', join(dir, 'lakehouse'), ...extra], workDir: dir };
+    };
+    const batch = add('batch', data, runJob());
     if (args.scale) batch.row.spill_mb = null;
     pairs.push([batch, floor]);
+    if (!args.scale) {
+      pairs.push([add('batch-ndjson', data, runJob('--format', 'ndjson')), floor]);
+      batch.row.parquet_cost_s = null;
+    }
   }
   if (args.modes.includes('stream')) {
     if (streamGone !== null) {
@@ -248,6 +258,10 @@ async function benchSize(size: number, args: Args, tmp: string, streamGone: stri
     if (floor.row.wall_s !== null) floor.row.ratio_to_floor = 1;
     if (mode.row.wall_s !== null && floor.row.wall_s !== null) mode.row.ratio_to_floor = round(mode.row.wall_s / floor.row.wall_s, 2);
   }
+  const batch = rows.find((r) => r.mode === 'batch'), ndjson = rows.find((r) => r.mode === 'batch-ndjson');
+  if (batch?.parquet_cost_s !== undefined && batch.wall_s !== null && ndjson?.wall_s != null) {
+    batch.parquet_cost_s = round(batch.wall_s - ndjson.wall_s, 3);
+  }
   return rows;
 }
 
@@ -261,8 +275,13 @@ function render(rows: Row[]): string {
       r.peak_rss_mb === null ? '?' : r.peak_rss_mb.toFixed(0), r.ratio_to_floor === null ? '-' : r.ratio_to_floor.toFixed(2), String(r.runs),
       ...(spill ? [r.spill_mb == null ? '-' : String(r.spill_mb)] : [])];
   });
+  const costs = rows.filter((r) => r.parquet_cost_s != null).map((r) => {
+    const ndjson = rows.find((x) => x.size === r.size && x.mode === 'batch-ndjson')!;
+    return `Parquet write cost at ${sizeLabel(r.size)}: batch ${r.wall_s!.toFixed(2)} s, with --format ndjson ${ndjson.wall_s!.toFixed(2)} s: `
+      + `${r.parquet_cost_s! >= 0 ? '+' : ''}${r.parquet_cost_s!.toFixed(2)} s (${(100 * r.parquet_cost_s! / ndjson.wall_s!).toFixed(0)}%)\n`;
+  });
   const cpu = cpus();
-  const caption = `node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU(s)`
+  const caption = costs.join('') + `node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU(s)`
     + `${cpu[0] ? ` (${cpu[0].model.trim()})` : ''}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM\n`
     + 'wall s: median of the runs; MB = 10^6 bytes; MB/s: events file bytes / wall; peak RSS: highest of the runs;\n'
     + 'x floor: wall / the floor\'s wall on the same events file (floor = read, split lines, JSON.parse each, one thread)\n';

@@ -3,7 +3,7 @@
 export type ErrorCode =
   | 'E_USAGE' | 'E_SOURCE_MISSING' | 'E_SOURCE_UNREADABLE' | 'E_INPUT_UNREADABLE'
   | 'E_BAD_HEADER' | 'E_BAD_OPTION' | 'E_FX_FILE' | 'E_INVARIANT' | 'E_OUTPUT'
-  | 'E_LOCKED';
+  | 'E_LOCKED' | 'E_GZIP';
 
 /** C0 and C1 control characters and DEL: a line break, or an escape sequence a terminal would obey. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;

@@ -1,10 +1,10 @@
 // Splits the events of a batch run across worker threads (partitions by event_id, see
 // event-partition.ts) and merges what they return. One partition runs inline, no thread.
 import { availableParallelism } from 'node:os';
-import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { AudicinError, type ErrorCode } from './errors.js';
 import { processEventPartition, type PartitionResult } from './event-partition.js';
+import { uncompressedSize } from './readers.js';
 import { trace } from './trace.js';
 import type { ResolvedOptions } from './types.js';
 
@@ -15,7 +15,7 @@ const THREADS_FROM_BYTES = 16 << 20;
 export function partitionCount(path: string, opts: ResolvedOptions): number {
   if (opts.workers > 0) return opts.workers;
   let size = 0;
-  try { size = statSync(path).size; } catch { /* reported by the reader */ }
+  try { size = uncompressedSize(path); } catch { /* reported by the reader */ }
   return size >= THREADS_FROM_BYTES ? Math.min(64, Math.max(1, availableParallelism())) : 1;
 }
 

@@ -5,7 +5,7 @@ import { AudicinError } from './errors.js';
 import { isObject, show } from './fields.js';
 import { DEFAULT_FX, fxEntries, fxTable } from './fx.js';
 import { parseTimestamp } from './time.js';
-import type { ResolvedOptions, SourceName } from './types.js';
+import type { ResolvedOptions, SilverFormat, SourceName } from './types.js';
 
 /** What a library user or the CLI may set; every field has a default. */
 export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now' | 'memory'>> & {
@@ -32,6 +32,7 @@ export const DEFAULTS: Readonly<Omit<ResolvedOptions, 'now'>> = Object.freeze({
   windowMs: 3_600_000,
   workers: 0,
   memory: 1 << 30,
+  format: 'parquet',
 });
 
 /** One line for an option a library user set wrong: its name, what it should be, what it is. */
@@ -131,6 +132,15 @@ function memoryOption(value: unknown): number {
   return positiveInt('memory', value);
 }
 
+/** The silver formats of a batch run. */
+export const SILVER_FORMATS: readonly SilverFormat[] = ['parquet', 'ndjson'];
+
+function formatOption(value: unknown): SilverFormat {
+  if (value === undefined || value === null) return DEFAULTS.format;
+  if (!SILVER_FORMATS.includes(value as SilverFormat)) throw badOption('format', SILVER_FORMATS.join(' or '), value);
+  return value as SilverFormat;
+}
+
 /**
  * The run's clock in UTC ms: `now` as a SPEC 1.2 timestamp, or epoch seconds or ms (a plain
  * number given as text counts as a number: the command line has only text); the wall clock when absent.
@@ -168,6 +178,7 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     windowMs: positiveInt('window', options.windowMs ?? DEFAULTS.windowMs),
     workers: options.workers == null || options.workers === 0 ? 0 : workerCount(options.workers),
     memory: memoryOption(options.memory),
+    format: formatOption(options.format),
     now: resolveNow(options.now),
   };
 }

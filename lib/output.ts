@@ -249,6 +249,13 @@ export class Staging {
     }
   }
 
+  /** Writes `line(item)` for each of `items`, in order, to `relPath`. */
+  writeLines<T>(relPath: string, items: readonly T[], line: (item: T) => string): void {
+    const sink = this.open(relPath);
+    for (const item of items) sink.write(line(item));
+    sink.close();
+  }
+
   /** Writes a whole small file at once. */
   writeFile(relPath: string, text: string): void {
     const sink = this.open(relPath);

@@ -4,13 +4,13 @@
 // here meanwhile. Dedup is exact over the whole input, whatever its order. When the events
 // would not fit the memory budget, they go out of core through buckets instead (batch/),
 // with the same outputs byte for byte.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Version } from './dedup.js';
 import { bucketConcurrency, mergeSpilled, removeSpill, spillEvents, type SpilledBuckets } from './batch/spill.js';
 import { planBuckets, type BucketPlan } from './batch/plan.js';
 import { mergeEventPartitions, type MergedEvents } from './event-merge.js';
-import { processEvents } from './event-workers.js';
+import { partitionCount, processEvents } from './event-workers.js';
 import type { PartitionResult } from './event-partition.js';
 import { AudicinError, fileError } from './errors.js';
 import { GOLD_TABLES, addMarketing, addSubscription, finishPartial, goldCsvHeader, goldCsvLines, goldNdjson, goldParquetTable,
@@ -20,14 +20,14 @@ import { DEFAULT_ROW_GROUP_ROWS, ParquetFileWriter, SILVER_MARKETING_COLUMNS, SI
 import { resolveOptions, type Options } from './options.js';
 import { Staging, type FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
-import { checkSourceFile, landSource } from './readers.js';
+import { checkSourceFile, isGzip, landSource, postProgress, sourceName, uncompressedSize } from './readers.js';
 import { checkInvariant, sortedReasons, type Report } from './report.js';
 import { QuarantineSamples, reportHtml } from './report-html/index.js';
 import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
 import { marketingLine, marketingRow, subscriptionLine, subscriptionRow } from './silver.js';
-import { writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
+import { silverEventSink, writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
 import { trace } from './trace.js';
-import type { QuarantineRow, SilverMarketing, SourceName } from './types.js';
+import type { QuarantineRow, ResolvedOptions, SilverMarketing, SourceName } from './types.js';
 
 export interface RunResult {
   report: Report;
@@ -117,26 +117,44 @@ function lazyNdjson(path: string): () => GoldRow[] {
   return () => (rows ??= readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as GoldRow));
 }
 
-/** The path of a source, checked to be a file that exists. */
-function sourcePath(inputDir: string, file: string): string {
+/**
+ * A source file of `inputDir` by its name in the options, checked to exist: the name itself,
+ * or when that is missing, the name plus `.gz` (gzip); both present is refused, as ambiguous.
+ */
+function findSource(inputDir: string, file: string): { path: string; name: string } {
   const path = join(inputDir, file);
+  if (!isGzip(file) && !existsSync(path) && existsSync(`${path}.gz`)) {
+    checkSourceFile(`${path}.gz`);
+    return { path: `${path}.gz`, name: `${file}.gz` };
+  }
   checkSourceFile(path);
-  return path;
+  if (!isGzip(file) && existsSync(`${path}.gz`)) {
+    throw new AudicinError('E_INPUT_UNREADABLE', `${inputDir}: both ${file} and ${file}.gz; keep one`);
+  }
+  return { path, name: file };
 }
 
 /** Runs the whole batch pipeline and returns the report and the gold tables. */
 export async function runPipeline(options: Options = {}, io: PipelineIo = {}): Promise<RunResult> {
-  const opts = resolveOptions(options);
+  const resolved = resolveOptions(options);
   try {
-    if (!statSync(opts.input).isDirectory()) throw new AudicinError('E_INPUT_UNREADABLE', `${opts.input}: not a folder`);
+    if (!statSync(resolved.input).isDirectory()) throw new AudicinError('E_INPUT_UNREADABLE', `${resolved.input}: not a folder`);
   } catch (err) {
-    throw err instanceof AudicinError ? err : fileError('E_INPUT_UNREADABLE', opts.input, err);
+    throw err instanceof AudicinError ? err : fileError('E_INPUT_UNREADABLE', resolved.input, err);
   }
-  const paths = {
-    events: sourcePath(opts.input, opts.files.events),
-    subscriptions: sourcePath(opts.input, opts.files.subscriptions),
-    marketing_spend: sourcePath(opts.input, opts.files.marketing_spend),
+  const found = {
+    events: findSource(resolved.input, resolved.files.events),
+    subscriptions: findSource(resolved.input, resolved.files.subscriptions),
+    marketing_spend: findSource(resolved.input, resolved.files.marketing_spend),
   };
+  const paths = { events: found.events.path, subscriptions: found.subscriptions.path, marketing_spend: found.marketing_spend.path };
+  // Bronze and the manifest keep each file's own name (`events.ndjson.gz`); rows and the
+  // report name the source without `.gz`, so a gzipped input gives the same silver and gold.
+  const landedName = { events: found.events.name, subscriptions: found.subscriptions.name, marketing_spend: found.marketing_spend.name };
+  const opts: ResolvedOptions = { ...resolved, files: {
+    events: sourceName(landedName.events), subscriptions: sourceName(landedName.subscriptions),
+    marketing_spend: sourceName(landedName.marketing_spend),
+  } };
   const staging = new Staging(opts.out, io.fs);
   let partitions: Promise<PartitionResult[]> | null = null;
   // The thread writing silver events must be done before its folder goes.
@@ -148,6 +166,7 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     const sinks = { quarantine: staging.open('quarantine/events.ndjson'), superseded: staging.open('superseded/events.ndjson') };
     const parts = await pending;
     trace('event partitions done');
+    postProgress({ stage: 'merging events' });
     for (const p of parts) samples.addLines('events', p.quarantine);
     const events = mergeEventPartitions(parts, sinks, opts.botThreshold, opts.botWindowMs);
     Object.values(sinks).forEach((sink) => sink.close());
@@ -155,13 +174,10 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     // With partitions from threads, silver events are written on a thread too, while gold
     // is aggregated here.
     if (parts.length > 1) {
-      silverWritten = writeSilverEventsOnThread(staging.reserve('silver/events.ndjson'), events.silver,
-        staging.label('silver/events.ndjson'), io.threadFaults);
+      silverWritten = writeSilverEventsOnThread(opts.format, staging.reserve(''), staging.label(''), events.silver, io.threadFaults);
       silverWritten.catch(() => undefined); // awaited below
     } else {
-      const sink = staging.open('silver/events.ndjson');
-      writeSilverEvents(sink, events.silver);
-      sink.close();
+      writeSilverEvents(silverEventSink(opts.format, (relPath) => staging.open(relPath)), events.silver);
     }
     return events;
   };
@@ -171,12 +187,15 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
     // during the run. The events file is large: the kernel copies it into staging (one read
     // of the source), then the event partitions read that copy on worker threads while this
     // thread hashes it and reads the two small sources, which go to bronze as they are parsed.
-    const landedEvents = await staging.copyIn(`bronze/${opts.files.events}`, paths.events);
+    postProgress({ stage: 'landing' });
+    const landedEvents = await staging.copyIn(`bronze/${landedName.events}`, paths.events);
     trace('events landed in bronze');
     landingHook.afterLanded?.('events', paths.events);
     // Out of core when the events would not fit the memory budget (batch/plan.ts).
-    const plan = io.buckets === undefined ? planBuckets(statSync(landedEvents).size, opts.memory, bucketConcurrency(opts))
+    const plan = io.buckets === undefined ? planBuckets(uncompressedSize(landedEvents), opts.memory, bucketConcurrency(opts))
       : { ...io.buckets, concurrent: bucketConcurrency(opts) };
+    postProgress({ expect: { path: landedEvents, bytes: uncompressedSize(landedEvents), reads: plan === null ? partitionCount(landedEvents, opts) : 1 } });
+    postProgress({ stage: plan === null ? 'reading events' : 'shuffling events' });
     if (plan === null) {
       partitions = processEvents(landedEvents, opts);
       partitions.catch(() => undefined); // awaited below; a failure before then must not go unhandled
@@ -184,39 +203,38 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       spilled = spillEvents(landedEvents, opts, staging, plan, io.fs);
       spilled.catch(() => undefined);
     }
-    const eventsLanded = await landSource(landedEvents, null, () => undefined);
+    // Hashed here, and a gzip file checked whole, while the threads read the same copy.
+    const eventsLanded = await landSource(landedEvents, null, () => undefined, paths.events);
     trace('events hashed');
-    const subs = await side(staging, samples, 'subscriptions', opts.files.subscriptions, (onReject, bronze) =>
+    const subs = await side(staging, samples, 'subscriptions', landedName.subscriptions, (onReject, bronze) =>
       readSubscriptions(paths.subscriptions, opts.fx, opts.maxLineBytes, onReject, bronze));
-    const marketing = await side(staging, samples, 'marketing_spend', opts.files.marketing_spend, (onReject, bronze) =>
+    const marketing = await side(staging, samples, 'marketing_spend', landedName.marketing_spend, (onReject, bronze) =>
       readMarketing(paths.marketing_spend, opts.maxLineBytes, onReject, bronze));
     trace('subscriptions and marketing read');
 
-    const events = spilled !== null ? mergeSpilled(await spilled, staging, samples) : await inMemory(partitions!);
+    const events = spilled !== null ? mergeSpilled(await spilled, staging, samples, opts.format) : await inMemory(partitions!);
     const botSet = new Set(events.bots);
     // Out of core, each user bucket reduced its own users; in memory, one state holds them all.
     const gold = 'partial' in events ? events.partial : reduceGold(events.gold(), botSet);
 
-    const silverSubs = staging.open('silver/subscriptions.ndjson');
-    for (const s of subs.rows.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1))) {
-      silverSubs.write(subscriptionLine(s));
-      addSubscription(gold, s);
-    }
-    silverSubs.close();
-    writeParquetFile(staging, 'silver/subscriptions.parquet', SILVER_SUBSCRIPTION_COLUMNS, subs.rows.map(subscriptionRow));
-    const silverMarketing = staging.open('silver/marketing_spend.ndjson');
+    subs.rows.sort((a, b) => (a.subscription_id < b.subscription_id ? -1 : 1));
+    for (const s of subs.rows) addSubscription(gold, s);
     const byDateChannel = (a: SilverMarketing, b: SilverMarketing): number =>
       a.date < b.date ? -1 : a.date > b.date ? 1 : a.channel < b.channel ? -1 : 1;
-    for (const m of marketing.rows.sort(byDateChannel)) {
-      silverMarketing.write(marketingLine(m));
-      addMarketing(gold, m);
+    marketing.rows.sort(byDateChannel);
+    for (const m of marketing.rows) addMarketing(gold, m);
+    if (opts.format === 'parquet') {
+      writeParquetFile(staging, 'silver/subscriptions.parquet', SILVER_SUBSCRIPTION_COLUMNS, subs.rows.map(subscriptionRow));
+      writeParquetFile(staging, 'silver/marketing_spend.parquet', SILVER_MARKETING_COLUMNS, marketing.rows.map(marketingRow));
+    } else {
+      staging.writeLines('silver/subscriptions.ndjson', subs.rows, subscriptionLine);
+      staging.writeLines('silver/marketing_spend.ndjson', marketing.rows, marketingLine);
     }
-    silverMarketing.close();
-    writeParquetFile(staging, 'silver/marketing_spend.parquet', SILVER_MARKETING_COLUMNS, marketing.rows.map(marketingRow));
     writeSuperseded(staging, 'subscriptions', subs);
     writeSuperseded(staging, 'marketing_spend', marketing);
 
     trace('silver subscriptions and marketing written');
+    postProgress({ stage: 'gold' });
     const tables = finishPartial(gold, botSet);
     trace('gold aggregated');
     const spilledLtv = 'ltv' in events ? events.ltv : null;
@@ -245,14 +263,16 @@ export async function runPipeline(options: Options = {}, io: PipelineIo = {}): P
       options: { timezone: opts.timezone, bot_threshold: opts.botThreshold, bot_window_ms: opts.botWindowMs, fx: { ...opts.fx } },
     };
     const manifest = [
-      { source: 'events', name: opts.files.events, ...eventsLanded, records: events.info.records },
-      { source: 'subscriptions', name: opts.files.subscriptions, ...subs.landed, records: subs.info.records },
-      { source: 'marketing_spend', name: opts.files.marketing_spend, ...marketing.landed, records: marketing.info.records },
+      { source: 'events', name: landedName.events, ...eventsLanded, records: events.info.records },
+      { source: 'subscriptions', name: landedName.subscriptions, ...subs.landed, records: subs.info.records },
+      { source: 'marketing_spend', name: landedName.marketing_spend, ...marketing.landed, records: marketing.info.records },
     ];
     staging.writeFile('bronze/manifest.json', JSON.stringify({ files: manifest }, null, 2) + '\n');
     staging.writeFile('report.json', JSON.stringify(report, null, 2) + '\n');
+    postProgress({ stage: 'report.html' });
     staging.writeFile('report.html', await reportHtml(report, tables, samples.groupsInOrder()));
     trace('report.html drawn');
+    postProgress({ stage: 'writing silver' });
     await silverWritten;
     trace('silver events written');
     staging.commit();

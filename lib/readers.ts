@@ -2,8 +2,11 @@
 // Each reader is a LineSink over the transport-free splitters; `landSource` is the thin
 // Node adapter that streams a file through them while copying it to bronze.
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { basename } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
+import { createGunzip } from 'node:zlib';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import { AudicinError, fileError } from './errors.js';
 import type { LineSink } from './lines.js';
@@ -166,27 +169,120 @@ export function checkSourceFile(path: string): void {
 }
 
 /**
- * Streams `path` into `push`, 1 MiB at a time. Fails with one line naming the file when it is
- * missing or unreadable; an AudicinError thrown by `push` passes through as it is.
+ * Set to `1` in the environment by a run that shows progress (lib/cli/progress.ts); worker
+ * threads started after that inherit it, and only then do readers report what they read.
  */
-export async function readChunks(path: string, push: (chunk: Buffer) => void): Promise<void> {
+export const PROGRESS_ENV = 'AUDICIN_PROGRESS';
+
+/** The channel progress goes over, from every thread to the one showing it. */
+export const PROGRESS_CHANNEL = 'audicin-progress';
+
+/**
+ * What a run reports: a step started; the bytes a reader of `path` is about to read in all
+ * (`expect`, its file's decompressed size times the times it is read); or `bytes` and
+ * `lines` of `path` just read.
+ */
+export type ProgressMessage =
+  | { stage: string }
+  | { expect: { path: string; bytes: number; reads: number } }
+  | { read: { path: string; bytes: number; lines: number } };
+
+let channel: BroadcastChannel | null = null;
+
+/** Sends `message` to whoever shows progress; nothing when no run asked for progress. */
+export function postProgress(message: ProgressMessage): void {
+  if (process.env[PROGRESS_ENV] !== '1') return;
+  if (channel === null) {
+    channel = new BroadcastChannel(PROGRESS_CHANNEL);
+    channel.unref();
+  }
+  channel.postMessage(message);
+}
+
+function countLines(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** A source whose file name ends in `.gz` is gzip-compressed: read through gunzip, landed as it came. */
+export const isGzip = (path: string): boolean => path.endsWith('.gz');
+
+/** The name a source's rows and report carry: its file name, without `.gz`, so a gzipped input gives the same silver. */
+export const sourceName = (path: string): string => basename(path).replace(/\.gz$/, '');
+
+/**
+ * The bytes of `path` once decompressed, for planning memory: its size, or for gzip the size
+ * its trailer records (modulo 4 GiB, so at least the compressed size is assumed).
+ */
+export function uncompressedSize(path: string): number {
+  const size = statSync(path).size;
+  if (!isGzip(path) || size < 18) return size;
+  const fd = openSync(path, 'r');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) push(chunk);
-  } catch (err) {
-    if (err instanceof AudicinError) throw err;
-    throw fileError('E_SOURCE_UNREADABLE', path, err);
+    const tail = Buffer.alloc(4);
+    readSync(fd, tail, 0, 4, size - 4);
+    let n = tail.readUInt32LE(0);
+    while (n < size) n += 2 ** 32;
+    return n;
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Streams `path` into `push`, copying every byte to `bronze` as read, and hashes it. */
-export async function landSource(path: string, bronze: FileSink | null, push: (chunk: Buffer) => void): Promise<Landed> {
+/**
+ * Streams `path` into `push`, 1 MiB at a time, decompressed when its name ends in `.gz`;
+ * `raw` (default none) gets the bytes of the file as they are read. Fails with one line naming
+ * `label` (default `path`) when the file is missing or unreadable (E_SOURCE_UNREADABLE) or
+ * not whole gzip (E_GZIP); an AudicinError thrown by `push` passes through as it is.
+ */
+export async function readChunks(path: string, push: (chunk: Buffer) => void, raw?: (chunk: Buffer) => void,
+  label = path): Promise<void> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (process.env[PROGRESS_ENV] === '1') {
+    const inner = push;
+    push = (chunk) => {
+      inner(chunk);
+      postProgress({ read: { path, bytes: chunk.length, lines: countLines(chunk) } });
+    };
+  }
+  try {
+    if (!isGzip(path)) {
+      for await (const chunk of file as AsyncIterable<Buffer>) {
+        raw?.(chunk);
+        push(chunk);
+      }
+      return;
+    }
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    // A listener added before the pipe sees each chunk before gunzip does.
+    if (raw !== undefined) file.on('data', (chunk) => raw(chunk as Buffer));
+    file.on('error', (err) => gunzip.destroy(err));
+    file.pipe(gunzip);
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) push(chunk);
+  } catch (err) {
+    if (err instanceof AudicinError) throw err;
+    const code = (err as NodeJS.ErrnoException)?.code ?? '';
+    if (code.startsWith('Z_')) {
+      throw new AudicinError('E_GZIP', `${label}: not a whole gzip file (${(err as Error).message})`);
+    }
+    throw fileError('E_SOURCE_UNREADABLE', label, err);
+  } finally {
+    file.destroy();
+  }
+}
+
+/**
+ * Streams `path` into `push` (decompressed when gzip), copying every byte of the file as it
+ * came to `bronze`, and hashes those bytes. Errors name `label` (default `path`).
+ */
+export async function landSource(path: string, bronze: FileSink | null, push: (chunk: Buffer) => void, label = path): Promise<Landed> {
   const hash = createHash('sha256');
   let bytes = 0;
-  await readChunks(path, (chunk) => {
+  await readChunks(path, push, (chunk) => {
     bronze?.writeBytes(chunk);
     hash.update(chunk);
     bytes += chunk.length;
-    push(chunk);
-  });
+  }, label);
   return { bytes, sha256: hash.digest('hex') };
 }

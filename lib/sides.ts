@@ -2,13 +2,12 @@
 // through their splitter, reader, validator and dedup rule, for the batch run and the
 // `gold` command alike. Node-only (files); quarantined records go to a callback as they
 // are found, and the bytes to bronze when a sink is given.
-import { basename } from 'node:path';
 import { DedupMap, arrivalBeats, subscriptionBeats, type Version } from './dedup.js';
 import type { Rejection } from './fields.js';
 import { JsonArraySplitter } from './json-array.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import type { FileSink } from './output.js';
-import { checkSourceFile, csvRecords, jsonRecords, landSource, type CsvRow, type Landed, type RecordSink } from './readers.js';
+import { checkSourceFile, csvRecords, jsonRecords, landSource, sourceName, type CsvRow, type Landed, type RecordSink } from './readers.js';
 import { SourceCounts } from './report.js';
 import type { QuarantineReason, QuarantineRow, SilverMarketing, SilverSubscription, SourceReport } from './types.js';
 import { validateMarketing } from './validate-marketing.js';
@@ -35,7 +34,7 @@ interface SideSpec<R, T extends Version> {
 
 async function readSide<R, T extends Version>(path: string, spec: SideSpec<R, T>,
   onReject: (row: QuarantineRow) => void, bronze: FileSink | null): Promise<SideRead<T>> {
-  const file = basename(path);
+  const file = sourceName(path);
   const counts = new SourceCounts(file);
   const losers: [string, number][] = [];
   const rejectRow = (pos: number, reason: QuarantineReason, detail: string, raw: string): void => {
@@ -66,7 +65,7 @@ async function readSide<R, T extends Version>(path: string, spec: SideSpec<R, T>
 /** Subscriptions (a JSON array, or NDJSON) by `subscription_id`, latest `created_at` winning. */
 export function readSubscriptions(path: string, fx: Readonly<Record<string, number>>, maxLineBytes: number,
   onReject: (row: QuarantineRow) => void, bronze: FileSink | null = null): Promise<SideRead<SilverSubscription>> {
-  const file = basename(path);
+  const file = sourceName(path);
   return readSide<unknown, SilverSubscription>(path, {
     splitter: (sink) => new JsonArraySplitter(sink, maxLineBytes),
     reader: (sink) => jsonRecords(sink, SUBSCRIPTION_ID_FIELDS),
@@ -79,7 +78,7 @@ export function readSubscriptions(path: string, fx: Readonly<Record<string, numb
 /** Marketing spend CSV (`date,channel,spend`) by `(date, channel)`, the last row winning. */
 export function readMarketing(path: string, maxLineBytes: number,
   onReject: (row: QuarantineRow) => void, bronze: FileSink | null = null): Promise<SideRead<SilverMarketing>> {
-  const file = basename(path);
+  const file = sourceName(path);
   return readSide<CsvRow, SilverMarketing>(path, {
     splitter: (sink) => new LineSplitter(sink, maxLineBytes),
     reader: (sink) => csvRecords(file, ['date', 'channel', 'spend'], sink),

@@ -2,15 +2,12 @@
 // a full disk included, goes back to the main thread as a message: the run must fail.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAudicinError } from './errors.js';
-import { FileSink } from './output.js';
 import { faultyFs, realFs } from './output-fs.js';
-import { writeSilverEvents } from './silver-writer.js';
+import { fileOpener, silverEventSink, writeSilverEvents } from './silver-writer.js';
 
 try {
   const fs = workerData.faults === undefined ? realFs : faultyFs(workerData.faults);
-  const sink = new FileSink(workerData.path, fs, workerData.label);
-  writeSilverEvents(sink, workerData.job);
-  sink.close();
+  writeSilverEvents(silverEventSink(workerData.format, fileOpener(workerData.root, workerData.label, fs)), workerData.job);
   parentPort!.postMessage({});
 } catch (err) {
   parentPort!.postMessage({ error: { code: isAudicinError(err) ? err.code : undefined, message: (err as Error)?.message ?? String(err) } });

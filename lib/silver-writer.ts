@@ -1,11 +1,54 @@
-// Writes silver/events.ndjson from merged partitions: each line copied from its partition's
-// buffer, with is_bot and versions patched where they differ from `false` and `1`. A large
-// run does it on a thread of its own, so the gold aggregation overlaps with the writing.
+// Writes silver events from merged partitions, as NDJSON (each line copied from its
+// partition's buffer, with is_bot and versions patched where they differ from `false` and
+// `1`) or as Parquet day partitions (the same lines cut into columns). A large run does it
+// on a thread of its own, so the gold aggregation, and here the Parquet encoding, overlap
+// with the main thread's work.
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { VERSIONS_AFTER_BOT } from './event-table.js';
 import { AudicinError, type ErrorCode } from './errors.js';
-import type { FileSink } from './output.js';
-import type { FaultPlan } from './output-fs.js';
+import { FileSink } from './output.js';
+import type { FaultPlan, OutputFs } from './output-fs.js';
+import { SilverEventsParquet } from './parquet/silver-events.js';
+import { sinkOutput } from './parquet/staging.js';
+import type { SilverFormat } from './types.js';
+
+/** Where silver events go, one row at a time in silver order, whatever the format. */
+export interface SilverEventSink {
+  /**
+   * The silver line `bytes[from, to)` as built (is_bot false, versions 1), `botAt` the offset
+   * of its `false`, and the row's real `versions` and bot flag.
+   */
+  add(bytes: Buffer, from: number, to: number, botAt: number, versions: number, bot: boolean): void;
+  /** Ends the table; every file is whole once this returns. */
+  close(): void;
+}
+
+/** The silver events table's files, relative to the lakehouse: `silver/events.ndjson`, or day partitions under `silver/events`. */
+export const SILVER_EVENTS = { ndjson: 'silver/events.ndjson', parquet: 'silver/events' } as const;
+
+/** A sink of silver events in `format`, opening its files by path relative to the lakehouse with `open`. */
+export function silverEventSink(format: SilverFormat, open: (relPath: string) => FileSink): SilverEventSink {
+  if (format === 'ndjson') {
+    const sink = open(SILVER_EVENTS.ndjson);
+    return {
+      add: (bytes, from, to, botAt, versions, bot) => writeSilverLine(sink, bytes, from, to, botAt, versions, bot),
+      close: () => sink.close(),
+    };
+  }
+  const table = new SilverEventsParquet(SILVER_EVENTS.parquet, (relPath) => {
+    const sink = open(relPath);
+    return { out: sinkOutput(sink), close: () => sink.close() };
+  });
+  return {
+    add: (bytes, from, to, _botAt, versions, bot) => table.add(bytes, from, to, bot, versions),
+    close: () => table.finish(),
+  };
+}
+
+/** Opens files under the folder `root` (a staging folder), naming them under `label` in errors. */
+export const fileOpener = (root: string, label: string, fs?: OutputFs) => (relPath: string): FileSink =>
+  new FileSink(join(root, relPath), fs, join(label, relPath));
 
 /** One partition's winners, as the writer needs them. */
 export interface LinesOf {
@@ -27,14 +70,15 @@ export interface SilverJob {
   index: Uint32Array;
 }
 
-export function writeSilverEvents(sink: FileSink, job: SilverJob): void {
+/** Hands every row of `job` to `sink` in silver order, then closes it. */
+export function writeSilverEvents(sink: SilverEventSink, job: SilverJob): void {
   const { parts, part, index } = job;
   const lines = parts.map((p) => Buffer.from(p.lines.buffer, p.lines.byteOffset, p.lines.byteLength));
   for (let k = 0; k < part.length; k++) {
-    const w = parts[part[k]], i = index[k], bytes = lines[part[k]];
-    const from = w.start[i], to = w.end[i], versions = w.versions[i];
-    writeSilverLine(sink, bytes, from, to, w.botAt[i], versions, w.botFlags[w.users[i]] === 1);
+    const w = parts[part[k]], i = index[k];
+    sink.add(lines[part[k]], w.start[i], w.end[i], w.botAt[i], w.versions[i], w.botFlags[w.users[i]] === 1);
   }
+  sink.close();
 }
 
 /**
@@ -54,17 +98,19 @@ export function writeSilverLine(sink: Pick<FileSink, 'write' | 'writeBytes'>, by
 }
 
 /**
- * Writes the job to `path` on a worker thread, moving (not copying) its buffers there.
- * Errors name `label` (default `path`); `faults` (tests only) makes the thread's file system fail.
+ * Writes the job in `format` under the folder `root` (files as silverEventSink names them)
+ * on a worker thread, moving (not copying) its buffers there. Errors name the files under
+ * `label`; `faults` (tests only) makes the thread's file system fail.
  */
-export function writeSilverEventsOnThread(path: string, job: SilverJob, label = path, faults?: FaultPlan): Promise<void> {
+export function writeSilverEventsOnThread(format: SilverFormat, root: string, label: string, job: SilverJob,
+  faults?: FaultPlan): Promise<void> {
   const moved = new Set<ArrayBuffer>([job.part.buffer, job.index.buffer] as ArrayBuffer[]);
   for (const p of job.parts) {
     for (const a of [p.lines, p.start, p.end, p.botAt, p.versions, p.users, p.botFlags]) moved.add(a.buffer as ArrayBuffer);
   }
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./silver-writer-worker.js', import.meta.url), {
-      workerData: { path, label, job, faults }, transferList: [...moved],
+      workerData: { format, root, label, job, faults }, transferList: [...moved],
     });
     // The thread reports how it ended in one message; an AudicinError keeps its code and line.
     worker.once('message', (msg: { error?: { code?: ErrorCode; message: string } }) => {

@@ -6,6 +6,9 @@
 export type SourceName = 'events' | 'subscriptions' | 'marketing_spend';
 
 /** Options after normalisation at the CLI or library boundary (see options.ts). */
+/** How a batch run writes silver tables. */
+export type SilverFormat = 'parquet' | 'ndjson';
+
 export interface ResolvedOptions {
   /** Folder holding the sources. Default `fixtures/sample` of this package. */
   input: string;
@@ -32,6 +35,11 @@ export interface ResolvedOptions {
    * out of core, in buckets spilled inside the staging folder. Default 1 GiB.
    */
   memory: number;
+  /**
+   * The silver tables' format in a batch run: `parquet` (default; events in day partitions
+   * `silver/events/event_date=YYYY-MM-DD/part-0.parquet`) or `ndjson` (`silver/<table>.ndjson`).
+   */
+  format: SilverFormat;
   /**
    * The run's clock, UTC epoch ms: events more than one day after it are `implausible_timestamp`.
    * Default: the wall clock when the options are resolved (the start of the run). Never written to any output.

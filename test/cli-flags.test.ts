@@ -58,6 +58,10 @@ test('values become library options: numbers, durations, dates, formats; a switc
   assert.is(run.values.workers, 2);
   assert.is(run.values.memory, 512_000_000);
   assert.is((await parseFlags('run', ['--memory', '1GiB'])).values.memory, 1 << 30);
+  // run's --format is the silver format (the library's `format`), show's the text format: one name, two meanings.
+  assert.equal((await parseFlags('run', ['--format', 'ndjson', '--quiet'])).values, { silverFormat: 'ndjson', quiet: true });
+  const bad = await parseFlags('run', ['--format', 'csv']).then(() => null, (e: Error) => e.message);
+  assert.is(bad, "audicin: --format: expected one of parquet, ndjson, got 'csv'");
   // --help wins: nothing else is parsed, so a bad value does not hide the help.
   assert.equal(await parseFlags('run', ['--workers', 'many', '--help']), { values: { help: true }, positionals: [] });
 });

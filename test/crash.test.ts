@@ -173,7 +173,7 @@ function run(input: string, out: string, { killAt = null, cue = null, jitter = 0
   Promise<Ended> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z', ...args],
+    const child = spawn(process.execPath, [BIN, 'run', '--input', input, '--out', out, '--now', '2026-03-01T00:00:00Z', '--format', 'ndjson', ...args],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, AUDICIN_TRACE: '1' } });
     let stderr = '', phase = 'start', cued = false;
     const kill = (): void => {

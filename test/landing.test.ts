@@ -23,7 +23,7 @@ async function runChanged(workers: number, change: (path: string) => void): Prom
   const out = tempDir();
   landingHook.afterLanded = (source, path) => { if (source === 'events') change(path); };
   try {
-    await runPipeline({ input: dir, out, workers });
+    await runPipeline({ input: dir, out, workers, format: 'ndjson' });
   } finally {
     landingHook.afterLanded = null;
   }
@@ -35,7 +35,7 @@ test('an events file appended to or truncated after landing changes nothing: bro
   const bytes = readFileSync(join(input, 'events.ndjson'));
   const lines = bytes.toString('utf8').split('\n').length - 1; // the generator ends every line
   const clean = tempDir();
-  await runPipeline({ input, out: clean, workers: 1 });
+  await runPipeline({ input, out: clean, workers: 1, format: 'ndjson' });
   const expected = snapshot(clean);
   const extra = readFileSync(join(input, 'events.ndjson'), 'utf8').split('\n').slice(0, 5000).join('\n') + '\n';
   const changes: [string, (path: string) => void][] = [

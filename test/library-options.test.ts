@@ -56,6 +56,8 @@ test('runPipeline: wrong types are E_BAD_OPTION naming the option, expected and 
   await runFails({ fx: {} }, 'fx: expected at least one currency rate, got none');
   await runFails({ fx: { USD: 1, EUR: NaN } }, "fx: entry 2 ('EUR'): expected a rate in USD per unit, a plain number > 0 and <= 1e6, got NaN");
   await runFails({ fx: { USD: 10n } }, "fx: entry 1 ('USD'): expected a rate in USD per unit, a plain number > 0 and <= 1e6, got 10n");
+  await runFails({ format: 'csv' as never }, 'format: expected parquet or ndjson, got "csv"');
+  await runFails({ format: 1 as never }, 'format: expected parquet or ndjson, got 1');
 });
 
 test('files: a source name is a plain name, so no bronze copy lands outside --out', async () => {

@@ -21,7 +21,7 @@ const TWINS = [line('9007199254740993'), line('9007199254740992'), line('"900719
 for (const workers of [1, 2]) {
   test(`ids past 2^53 stay two events in batch (${workers} worker(s)); the string form is the same id`, async () => {
     const out = tempDir();
-    const { report } = await runPipeline({ input: writeInput({ events: TWINS }), out, workers });
+    const { report } = await runPipeline({ input: writeInput({ events: TWINS }), out, workers, format: 'ndjson' });
     const silver = readNdjson<SilverEvent & { event_id: string }>(join(out, 'silver/events.ndjson'));
     assert.equal(silver.map((e) => [e.event_id, e.versions, e.pos]), [['9007199254740992', 1, 2], ['9007199254740993', 2, 3]]);
     assert.is(report.sources.events.superseded, 1);
@@ -44,7 +44,7 @@ test('user_id, refers_to_event_id and subscription_id keep their digits too', as
   const subscriptions = '[{"subscription_id": 9007199254740993, "user_id": 9007199254740995, "price": 1, "start_date": "2026-01-01", "status": "active", "created_at": "2026-01-01T00:00:00Z"},'
     + '{"subscription_id": 9007199254740992, "user_id": "u", "price": 2, "start_date": "2026-01-01", "status": "active", "created_at": "2026-01-01T00:00:00Z"}]';
   const out = tempDir();
-  const { gold } = await runPipeline({ input: writeInput({ events, subscriptions }), out });
+  const { gold } = await runPipeline({ input: writeInput({ events, subscriptions }), out, format: 'ndjson' });
   const silver = readNdjson(join(out, 'silver/events.ndjson'));
   assert.equal(silver.map((e) => [e.user_id, e.refers_to_event_id]),
     [['12345678901234567891', '12345678901234567893'], ['12345678901234567892', null]]);

@@ -84,7 +84,8 @@ test('full disk, 1 worker: short writes are completed; ENOSPC at the k-th write 
     assert.ok(isAudicinError(err), String(err));
     assert.is(err.code, 'E_OUTPUT');
     // The first writes are of the lock file (7 bytes at a time); then the files of the lakehouse.
-    const file = at === 1 ? `${lakehouseHome(out)}/lock` : `${out}/[a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json|html|parquet)`;
+    const file = at === 1 ? `${lakehouseHome(out)}/lock`
+      : `${out}/([a-z_]+(/[a-z_]+)?\\.(ndjson|csv|json|html|parquet)|silver/events/event_date=\\d{4}-\\d\\d-\\d\\d/part-0\\.parquet)`;
     assert.match(err.message, new RegExp(`^audicin: ${file}: no space left on device$`), `write ${at}: ${err.message}`);
     assert.equal(snapshot(out), A, `write ${at}`);
     assert.equal(leftovers(out), []);
@@ -115,30 +116,39 @@ test('full disk while a Parquet file is written: one line naming it, old lakehou
       if (open !== null && !targets.has(open)) targets.set(open, writes);
     }
   }
-  const parquetFiles = [...targets.keys()].map((p) => p.split('/').slice(-2).join('/'));
-  assert.ok(parquetFiles.includes('gold/daily_active_users.parquet') && parquetFiles.includes('silver/subscriptions.parquet'), parquetFiles.join());
+  // Paths from the lakehouse root: after the staging folder's name.
+  const rel = (p: string): string => p.slice(p.indexOf('/', p.indexOf('/stage-') + 1) + 1);
+  const parquetFiles = [...targets.keys()].map(rel);
+  assert.ok(parquetFiles.includes('gold/daily_active_users.parquet') && parquetFiles.includes('silver/subscriptions.parquet')
+    && parquetFiles.some((f) => f.startsWith('silver/events/event_date=')), parquetFiles.join());
   for (const [path, at] of [...targets].filter((_, i) => i % 4 === 0)) {
     const err = await failing(runPipeline({ input: inputB, out, workers: 1 },
       { fs: faultyFs({ fail: { call: 'writeSync', at, code: 'ENOSPC' } }) }));
     assert.ok(isAudicinError(err), String(err));
-    assert.is(err.message, `audicin: ${out}/${path.split('/').slice(-2).join('/')}: no space left on device`);
+    assert.is(err.message, `audicin: ${out}/${rel(path)}: no space left on device`);
     assert.equal(snapshot(out), A, path);
     assert.equal(leftovers(out), []);
   }
 });
 
 test('full disk, 2 workers: the silver writer thread completes short writes and reports ENOSPC; the run fails', async () => {
-  const out = await outWithA();
-  await runPipeline({ input: inputB, out, workers: 2 }, { threadFaults: { shortWrites: 5 } });
-  assert.equal(snapshot(out), B);
-  await runPipeline({ input: inputA, out });
-  const err = await failing(runPipeline({ input: inputB, out, workers: 2 },
-    { threadFaults: { shortWrites: 5, fail: { call: 'writeSync', at: 40, code: 'ENOSPC' } } }));
-  assert.ok(isAudicinError(err), String(err));
-  assert.is(err.code, 'E_OUTPUT');
-  assert.is(err.message, `audicin: ${out}/silver/events.ndjson: no space left on device`);
-  assert.equal(snapshot(out), A);
-  assert.equal(leftovers(out), []);
+  for (const format of ['ndjson', 'parquet'] as const) {
+    const out = await outWithA();
+    const b = join(tempDir(), 'lake');
+    await runPipeline({ input: inputB, out: b, format });
+    await runPipeline({ input: inputB, out, workers: 2, format }, { threadFaults: { shortWrites: 5 } });
+    assert.equal(snapshot(out), snapshot(b));
+    await runPipeline({ input: inputA, out });
+    const err = await failing(runPipeline({ input: inputB, out, workers: 2, format },
+      { threadFaults: { shortWrites: 5, fail: { call: 'writeSync', at: 40, code: 'ENOSPC' } } }));
+    assert.ok(isAudicinError(err), String(err));
+    assert.is(err.code, 'E_OUTPUT');
+    // Parquet: 5 bytes a write, so the 40th write is inside the first day's file.
+    const file = format === 'ndjson' ? 'silver/events.ndjson' : 'silver/events/event_date=2026-01-10/part-0.parquet';
+    assert.is(err.message, `audicin: ${out}/${file}: no space left on device`);
+    assert.equal(snapshot(out), A);
+    assert.equal(leftovers(out), []);
+  }
 });
 
 test('a failure or a kill at every step of the commit: --out is old or new, the next run repairs it', async () => {

@@ -71,7 +71,7 @@ test('amount 1e308 and spend 1e308: quarantined, the run exits 0, no Infinity or
     marketing: 'date,channel,spend\n2026-01-05,Google,1e308\n2026-01-05,TikTok,2\n',
   });
   const out = tempDir();
-  const r = cli('run', '--input', input, '--out', out);
+  const r = cli('run', '--input', input, '--out', out, '--format', 'ndjson');
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stderr, '');
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { runPipeline } from '../lib/pipeline.js';
 import { Staging } from '../lib/output.js';
-import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, parquetBytes, stagedPartitions,
+import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, SilverEventsParquet, parquetBytes, stagedPartitions,
   type ParquetTable } from '../lib/parquet/index.js';
 import { ndjson, readNdjson, tempDir, writeInput } from './helpers.js';
 
@@ -146,14 +146,40 @@ async function compareWithTwin(file: string, bytes: Uint8Array, twin: Record<str
   return meta;
 }
 
-/** Every Parquet file of `out` against its NDJSON twin; returns the files compared. */
-async function compareWithTwins(out: string): Promise<string[]> {
+const PARTITION = /^silver\/events\/event_date=(\d{4}-\d{2}-\d{2})\/part-0\.parquet$/;
+
+/**
+ * Every Parquet file of `out` against its NDJSON twin in `twins`, the same run written with
+ * `format: 'ndjson'` (a day partition of silver events against that day's rows of
+ * silver/events.ndjson, and the partitions together against every row); returns the files compared.
+ */
+async function compareWithTwins(out: string, twins: string): Promise<string[]> {
   const found = files(out);
+  const events = readNdjson(join(twins, 'silver/events.ndjson'));
+  let partitioned = 0;
   for (const file of found) {
-    await compareWithTwin(file, readFileSync(join(out, file)), readNdjson(join(out, file.replace(/\.parquet$/, '.ndjson'))));
+    const day = PARTITION.exec(file)?.[1];
+    const twin = day === undefined ? readNdjson(join(twins, file.replace(/\.parquet$/, '.ndjson'))) : events.filter((e) => e.event_date === day);
+    if (day !== undefined) {
+      assert.ok(twin.length > 0, `${file}: a partition of a day with rows`);
+      partitioned += twin.length;
+    }
+    await compareWithTwin(file, readFileSync(join(out, file)), twin);
   }
+  assert.is(partitioned, events.length, 'every silver event in one partition');
   return found;
 }
+
+/** A run of `options` as Parquet into a new folder, and its NDJSON twin; returns both folders. */
+async function runTwins(options: Parameters<typeof runPipeline>[0]): Promise<{ out: string; twins: string }> {
+  const out = join(tempDir(), 'lake'), twins = join(tempDir(), 'lake');
+  await runPipeline({ ...options, out });
+  await runPipeline({ ...options, out: twins, format: 'ndjson' });
+  return { out, twins };
+}
+
+/** The day partitions of silver events `out` holds. */
+const dayFiles = (found: string[]): string[] => found.filter((f) => PARTITION.test(f));
 
 const EXPECTED_FILES = [
   'gold/cac_by_channel.parquet', 'gold/daily_active_users.parquet', 'gold/daily_revenue_gross.parquet', 'gold/daily_revenue_net.parquet',
@@ -162,10 +188,12 @@ const EXPECTED_FILES = [
 ];
 
 test('the sample run: every Parquet file reads back as its NDJSON twin, row by row, with proper types', async () => {
-  const out = join(tempDir(), 'lake');
-  await runPipeline({ input: SAMPLE, out, now: NOW });
-  const compared = await compareWithTwins(out);
+  const { out, twins } = await runTwins({ input: SAMPLE, now: NOW });
+  const compared = await compareWithTwins(out, twins);
   for (const f of EXPECTED_FILES) assert.ok(compared.includes(f), f);
+  // The sample's events span January 2026: one partition a day.
+  assert.is(dayFiles(compared).length, 31);
+  assert.not.ok(readdirSync(join(out, 'silver')).some((f) => f.endsWith('.ndjson')), 'no NDJSON silver beside Parquet');
   const { rows } = await readParquet(readFileSync(join(out, 'gold/mrr_monthly.parquet')));
   assert.type(rows[0]!.month, 'string');
   assert.match(rows[0]!.month as string, /^\d{4}-\d{2}$/);
@@ -188,10 +216,10 @@ test('a hand-built run: nulls, hostile strings and exact money read back exactly
   ]);
   const marketing = 'date,channel,spend\n2026-01-01,=1+1,0.30\n2026-01-01,nobody,99999999.99\n2026-01-02,"a,""b""\nc",0.01\n';
   const input = writeInput({ events, subscriptions, marketing });
-  const out = join(tempDir(), 'lake');
-  await runPipeline({ input, out, now: NOW });
-  const compared = await compareWithTwins(out);
-  assert.equal(compared, EXPECTED_FILES);
+  const { out, twins } = await runTwins({ input, now: NOW });
+  const compared = await compareWithTwins(out, twins);
+  assert.equal(compared.filter((f) => !PARTITION.test(f)), EXPECTED_FILES);
+  assert.equal(dayFiles(compared), ['01', '02', '03', '04', '05'].map((d) => `silver/events/event_date=2026-01-${d}/part-0.parquet`));
 
   const cac = (await readParquet(readFileSync(join(out, 'gold/cac_by_channel.parquet')))).rows;
   assert.equal(cac.find((r) => r.channel === 'nobody'), { channel: 'nobody', spend_usd: 99999999.99, signups: 0n, cac_usd: null });
@@ -210,7 +238,7 @@ test('a hand-built run: nulls, hostile strings and exact money read back exactly
 
 test('silver events of the sample, one file per event_date: row by row as the NDJSON, row groups within one day', async () => {
   const out = join(tempDir(), 'lake');
-  await runPipeline({ input: SAMPLE, out, now: NOW });
+  await runPipeline({ input: SAMPLE, out, now: NOW, format: 'ndjson' });
   const twin = readNdjson(join(out, 'silver/events.ndjson'));
   const written = new Map<string, Uint8Array[]>();
   const writer = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', (path) => {
@@ -247,6 +275,49 @@ test('silver events of the sample, one file per event_date: row by row as the ND
   const back = new PartitionedParquetWriter('t', SILVER_EVENT_COLUMNS, 'event_date', () => ({ out: { writeBytes: () => undefined }, close: () => undefined }));
   back.write([twin[twin.length - 1]!]);
   assert.throws(() => back.write([twin[0]!]), /event_date out of order: 2026-01-\d\d after 2026-01-\d\d/);
+});
+
+test('silver events from their lines: the same bytes as the row writer; a line off the layout is read with JSON.parse', async () => {
+  const out = join(tempDir(), 'lake');
+  await runPipeline({ input: SAMPLE, out, now: NOW, format: 'ndjson' });
+  const text = readFileSync(join(out, 'silver/events.ndjson'), 'utf8');
+  const rows = readNdjson(join(out, 'silver/events.ndjson'));
+  const collect = (into: Map<string, Buffer>) => (path: string) => {
+    const chunks: Buffer[] = [];
+    return { out: { writeBytes: (b: Uint8Array) => { chunks.push(Buffer.from(b)); } }, close: () => { into.set(path, Buffer.concat(chunks)); } };
+  };
+  const byRows = new Map<string, Buffer>(), byLines = new Map<string, Buffer>();
+  const rowWriter = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', collect(byRows), { rowGroupRows: 50 });
+  rowWriter.write(rows);
+  rowWriter.finish();
+  const lineWriter = new SilverEventsParquet('silver/events', collect(byLines), { rowGroupRows: 50 });
+  // The lines as the engine holds them: is_bot false and versions 1, the real values beside.
+  const lines = text.split('\n').slice(0, -1).map((l) => l.replace(/"is_bot":true,"versions":\d+/, '"is_bot":false,"versions":1')
+    .replace(/"is_bot":false,"versions":\d+/, '"is_bot":false,"versions":1'));
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  let at = 0;
+  lines.forEach((line, i) => {
+    const n = Buffer.byteLength(line) + 1;
+    lineWriter.add(bytes, at, at + n, rows[i]!.is_bot as boolean, rows[i]!.versions as number);
+    at += n;
+  });
+  lineWriter.finish();
+  assert.is(lineWriter.slowLines, 0);
+  assert.ok(rows.some((r) => r.is_bot === true) && rows.some((r) => (r.versions as number) > 1), 'the sample has bots and versions');
+  assert.equal([...byLines.keys()], [...byRows.keys()]);
+  for (const [path, file] of byRows) assert.ok(byLines.get(path)!.equals(file), path);
+
+  // Keys in another order: the slow path, and the same row read back.
+  const odd = new Map<string, Buffer>();
+  const w = new SilverEventsParquet('silver/events', collect(odd));
+  const row = rows.find((r) => r.attributes !== null && r.amount !== null)!;
+  const { event_id, ...rest } = row;
+  const line = Buffer.from(JSON.stringify({ ...rest, event_id }) + '\n');
+  w.add(line, 0, line.length, row.is_bot as boolean, row.versions as number);
+  w.finish();
+  assert.is(w.slowLines, 1);
+  const [path] = [...odd.keys()];
+  await compareWithTwin(path!, odd.get(path!)!, [row]);
 });
 
 test('partitions staged: committed with the lakehouse, one folder per day', async () => {

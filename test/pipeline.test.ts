@@ -66,7 +66,7 @@ test('hand-built input: exact counts per source and reason', async () => {
 
 test('hand-built input: silver values (tie to the last arrival, +0200, NGN, v1 in USD, bots)', async () => {
   const out = tempDir();
-  await runPipeline({ input, out });
+  await runPipeline({ input, out, format: 'ndjson' });
   const silver = readNdjson(join(out, 'silver/events.ndjson'));
   const byId = new Map(silver.map((e) => [e.event_id, e]));
   // e2 has three valid versions; two share the latest instant, and the later arrival (pos 5) wins.
@@ -211,7 +211,7 @@ test('bad bytes never crash: long line, invalid UTF-8, deep nesting, empty and h
 test('CSV: header matched by name in any order and case; a wrong field count is malformed_row', async () => {
   const dir = writeInput({ marketing: ' Spend ,DATE,Channel\n12.5,2026-01-05,Google\n3,2026-01-06\n1,2026-01-07,TikTok,extra\n' });
   const out = tempDir();
-  const { report } = await runPipeline({ input: dir, out });
+  const { report } = await runPipeline({ input: dir, out, format: 'ndjson' });
   assert.equal(report.sources.marketing_spend.quarantined, { malformed_row: 2 });
   assert.equal(readNdjson(join(out, 'silver/marketing_spend.ndjson')).map((m) => [m.date, m.channel, m.spend_usd]), [['2026-01-05', 'google', 12.5]]);
   const q = readNdjson(join(out, 'quarantine/marketing_spend.ndjson'));

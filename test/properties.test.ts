@@ -41,7 +41,7 @@ interface Lake { dir: string; report: { sources: Record<string, { records: numbe
 async function lakehouse(s: Soup, workers = 1): Promise<Lake> {
   const input = writeInput(soupFiles(s));
   const dir = join(tempDir('audicin-prop-'), 'lake');
-  await runPipeline({ input, out: dir, workers, now: '2026-03-01T00:00:00Z' });
+  await runPipeline({ input, out: dir, workers, now: '2026-03-01T00:00:00Z', format: 'ndjson' });
   rmSync(input, { recursive: true, force: true });
   return { dir, report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) };
 }

@@ -40,7 +40,7 @@ const EVENTS = ndjson([login('e1'), deepEvent, login('e2'), `{"event_id":"d2","x
 test('batch, 1 and 2 threads: a 100k-level array in a field costs its own line only', async () => {
   for (const workers of [1, 2]) {
     const out = tempDir();
-    const { report } = await runPipeline({ input: writeInput({ events: EVENTS }), out, workers });
+    const { report } = await runPipeline({ input: writeInput({ events: EVENTS }), out, workers, format: 'ndjson' });
     assert.equal(report.sources.events.quarantined, { invalid_json: 2 }, `workers ${workers}`);
     assert.equal(readNdjson(join(out, 'silver/events.ndjson')).map((e) => e.event_id), ['e1', 'e2', 'e3']);
     const q = readNdjson<QuarantineRow>(join(out, 'quarantine/events.ndjson'));
@@ -64,7 +64,7 @@ test('subscriptions: a 100k-level array inside one element costs that element on
     + `"end_date":null,"status":"active","created_at":"2026-01-01T00:00:00Z"${extra}}`;
   const subscriptions = `[\n${sub('s1')},\n${sub('s2', `,"x":${nested(100_000)}`)},\n${sub('s3')}\n]\n`;
   const out = tempDir();
-  const { report } = await runPipeline({ input: writeInput({ subscriptions }), out });
+  const { report } = await runPipeline({ input: writeInput({ subscriptions }), out, format: 'ndjson' });
   assert.equal(report.sources.subscriptions.quarantined, { invalid_json: 1 });
   assert.equal(readNdjson(join(out, 'silver/subscriptions.ndjson')).map((s) => s.subscription_id), ['s1', 's3']);
   assert.equal(readNdjson<QuarantineRow>(join(out, 'quarantine/subscriptions.ndjson')).map((r) => [r.pos, r.detail]), [[2, 'nested too deep']]);

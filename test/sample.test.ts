@@ -51,7 +51,7 @@ test('sample: every count per source and reason, and the bots, as planted', asyn
 
 test('sample: each bot\'s peak in one window equals a brute-force count over silver', async () => {
   const out = tempDir();
-  const { report } = await runPipeline({ out });
+  const { report } = await runPipeline({ out, format: 'ndjson' });
   const peaks = bruteForcePeaks(readSilver(out).events, report.bots, 1000);
   assert.equal(report.bot_peaks, peaks);
   assert.ok(Object.values(peaks).every((n) => n > 20));
@@ -60,7 +60,7 @@ test('sample: each bot\'s peak in one window equals a brute-force count over sil
 
 test('sample: every duplicated key is won by the planted version', async () => {
   const out = tempDir();
-  await runPipeline({ out, now });
+  await runPipeline({ out, now, format: 'ndjson' });
   const silver = readSilver(out);
   const pos = new Map(silver.events.map((e) => [e.event_id, e.pos]));
   for (const [id, want] of Object.entries(expected.winners.events)) assert.is(pos.get(id), want, id);
@@ -73,7 +73,7 @@ test('sample: every duplicated key is won by the planted version', async () => {
 for (const zone of ['UTC', 'Europe/Helsinki']) {
   test(`sample: gold equals the reference computed from silver (${zone})`, async () => {
     const out = tempDir();
-    const { gold } = await runPipeline({ out, timezone: zone, now });
+    const { gold } = await runPipeline({ out, timezone: zone, now, format: 'ndjson' });
     const { events, subs, marketing, bots } = readSilver(out);
     assert.equal(gold, referenceGold(events, subs, marketing, zone, bots));
     assert.ok(gold.daily_active_users.length >= 28);
@@ -90,7 +90,7 @@ test('a generated 30k-event month, shuffled: counts, bots and winners as planted
   for (const workers of [1, 2]) {
     const out = tempDir();
     outs.push(out);
-    const { report } = await runPipeline({ input: dir, out, workers, now });
+    const { report } = await runPipeline({ input: dir, out, workers, now, format: 'ndjson' });
     for (const name of ['events', 'subscriptions', 'marketing_spend'] as const) {
       const { file: _file, ...counts } = report.sources[name];
       assert.equal(counts, planted.sources[name], `${name}, ${workers} thread(s)`);

@@ -15,6 +15,14 @@ import { readNdjson, tempDir } from './helpers.js';
 const root = tempDir();
 const lake = join(root, 'lake');
 await runPipeline({ out: lake, now: '2026-03-01T00:00:00Z' });
+// Silver as NDJSON too, from the same run with --format ndjson; the events' Parquet partitions
+// go (each test below writes its own).
+{
+  const twin = join(root, 'lake-ndjson');
+  await runPipeline({ out: twin, now: '2026-03-01T00:00:00Z', format: 'ndjson' });
+  for (const f of ['events', 'subscriptions', 'marketing_spend']) cpSync(join(twin, `silver/${f}.ndjson`), join(lake, `silver/${f}.ndjson`));
+  rmSync(join(lake, 'silver/events'), { recursive: true });
+}
 
 /** A copy of lakehouse `from` at `to` (the output folder is a symlink to the committed run: copy what it points to). */
 const copyLake = (from: string, to: string): void => cpSync(realpathSync(from), to, { recursive: true });

@@ -20,8 +20,8 @@ test('a stray { before the third element of the sample subscriptions costs that 
   writeFileSync(join(input, 'subscriptions.json'), lines.join('\n'));
 
   const before = tempDir(), after = tempDir();
-  const good = (await runPipeline({ input: SAMPLE_INPUT, out: before })).report.sources.subscriptions;
-  const { report } = await runPipeline({ input, out: after });
+  const good = (await runPipeline({ input: SAMPLE_INPUT, out: before, format: 'ndjson' })).report.sources.subscriptions;
+  const { report } = await runPipeline({ input, out: after, format: 'ndjson' });
   const broken = report.sources.subscriptions;
   // Every other element loads as before; element 3 moves from end_before_start to invalid_json.
   const { end_before_start: wasEndBeforeStart, ...otherReasons } = good.quarantined;

@@ -99,6 +99,10 @@ test('a tiny budget on 200k generated events gives the in-memory bytes, at 1 and
   const input = await generated200k();
   const memory = await lake({ input, workers: 2 });
   assert.not.ok(memory.spilled);
+  // Silver events as Parquet day partitions (the default), written on the silver thread here.
+  assert.is(Object.keys(memory.files).filter((f) => /^silver\/events\/event_date=\d{4}-\d\d-\d\d\/part-0\.parquet$/.test(f)).length, 31);
+  // One thread: silver written on the main thread, the same bytes.
+  assert.equal((await lake({ input, workers: 1 })).files, memory.files, 'in memory, 1 worker');
   for (const workers of [1, 2]) {
     const spilled = await lake({ input, workers, memory: TINY });
     assert.ok(spilled.spilled);
@@ -155,7 +159,7 @@ test('a failure while spilling or merging leaves the old lakehouse and no spill 
   await runPipeline({ input: SAMPLE_INPUT, out, now: NOW, workers: 1 });
   const before = snapshot(out);
   // While shuffling, once every bucket is done, as silver is merged, and as the ltv runs are read.
-  for (const when of [/\.spill\/shuffle-1\.bin$/, /silver\/events\.ndjson$/, /gold\/ltv_per_user\.parquet$/]) {
+  for (const when of [/\.spill\/shuffle-1\.bin$/, /silver\/events\/event_date=2026-01-15\/part-0\.parquet$/, /gold\/ltv_per_user\.parquet$/]) {
     for (const workers of [1, 2]) {
       const err = await runPipeline({ input: SAMPLE_INPUT, out, now: NOW, workers, memory: TINY }, { fs: failingOpen(when) })
         .then(() => null, (e: unknown) => e as Error & { code?: string });

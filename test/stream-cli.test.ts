@@ -36,7 +36,7 @@ const ready = (async () => {
   const dir = tempDir('audicin-stream-cli-');
   gen = await generate({ dir, events: 100_000, seed: 5, ordered: true });
   batchOut = join(dir, 'lakehouse');
-  await runPipeline({ input: dir, out: batchOut });
+  await runPipeline({ input: dir, out: batchOut, format: 'ndjson' });
 })();
 
 test('a reader that closes early (| head -5): exit 0, nothing on stderr, no stack trace', async () => {

@@ -41,7 +41,7 @@ const ready = (async () => {
   const dir = tempDir('audicin-stream-');
   gen = await generate({ dir, events: 30_000, seed: 11, ordered: true, disorderMs: 60_000 });
   batchOut = join(dir, 'lakehouse');
-  await runPipeline({ input: dir, out: batchOut });
+  await runPipeline({ input: dir, out: batchOut, format: 'ndjson' });
 })();
 
 test('stream equals batch: the same silver rows, in the same order, byte for byte', async () => {

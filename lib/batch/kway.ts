@@ -5,7 +5,7 @@
 // a pos one record.
 import { Heap } from 'mnemonist';
 import type { FileSink } from '../output.js';
-import { writeSilverLine } from '../silver-writer.js';
+import type { SilverEventSink } from '../silver-writer.js';
 import { FrameReader, type FrameWriter } from './frames.js';
 
 /** One silver row of a run: its order key, and its line as written, with what to patch. */
@@ -36,8 +36,11 @@ function readRunRow(h: RunHead): boolean {
   return true;
 }
 
-/** Merges runs into silver rows of `sink`, in (event_ts, event_id) order; returns the rows written. */
-export function mergeRuns(runs: string[], sink: FileSink): number {
+/**
+ * Merges runs into silver rows of `sink`, in (event_ts, event_id) order, and closes it;
+ * returns the rows written.
+ */
+export function mergeRuns(runs: string[], sink: SilverEventSink): number {
   const heap = new Heap<RunHead>((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const path of runs) {
     const h = { reader: new FrameReader(path, 1 << 18) } as RunHead;
@@ -46,11 +49,12 @@ export function mergeRuns(runs: string[], sink: FileSink): number {
   let rows = 0;
   while (heap.size > 0) {
     const h = heap.peek()!;
-    writeSilverLine(sink, h.line, 0, h.line.length, h.botAt, h.versions, h.bot);
+    sink.add(h.line, 0, h.line.length, h.botAt, h.versions, h.bot);
     rows++;
     if (readRunRow(h)) heap.replace(h);
     else heap.pop();
   }
+  sink.close();
   return rows;
 }
 

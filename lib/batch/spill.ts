@@ -15,9 +15,11 @@ import { mergePartials, type GoldPartial, type LtvRow } from '../gold/partial.js
 import type { Staging } from '../output.js';
 import type { OutputFs } from '../output-fs.js';
 import type { QuarantineSamples } from '../report-html/index.js';
+import { postProgress } from '../readers.js';
 import { SourceCounts } from '../report.js';
 import { trace } from '../trace.js';
-import type { ResolvedOptions, SourceReport } from '../types.js';
+import { silverEventSink } from '../silver-writer.js';
+import type { ResolvedOptions, SilverFormat, SourceReport } from '../types.js';
 import type { EventBucketResult } from './event-bucket.js';
 import { mergeByPos, mergeRuns } from './kway.js';
 import { mergeLtvRuns } from './ltv-runs.js';
@@ -46,14 +48,17 @@ export async function spillEvents(landed: string, opts: ResolvedOptions, staging
   trace(`events spill: ${plan.events} event buckets, ${plan.users} user buckets, ${concurrent} at a time`);
   const shuffle = await shuffleEvents(landed, opts, dir, plan.events, fs);
   trace('events spill: shuffled by event_id');
+  postProgress({ stage: 'event buckets' });
   const events = await runBuckets(shuffle.buckets.map((input, index) =>
     ({ kind: 'events' as const, job: { input, dir, index, users: plan.users, opts } })), concurrent);
   shuffle.buckets.forEach((_, b) => staging.remove(`${SPILL}/shuffle-${b}.bin`));
   trace('events spill: event buckets deduplicated');
+  postProgress({ stage: 'user buckets' });
   const users = await runBuckets(Array.from({ length: plan.users }, (_, index) =>
     ({ kind: 'users' as const, job: { inputs: events.map(({ winners: w }) => ({ path: w.path, from: w.offsets[index], to: w.offsets[index + 1] })), dir, index, opts } })), concurrent);
   events.forEach((_, b) => staging.remove(`${SPILL}/winners-${b}.bin`));
   trace('events spill: user buckets ordered, bots found, gold accumulated');
+  postProgress({ stage: 'merging buckets' });
   return { shuffle, events, users };
 }
 
@@ -75,7 +80,7 @@ export const removeSpill = (staging: Staging): void => staging.remove(SPILL);
  * Writes silver, quarantine and superseded events from the buckets' files, and merges their
  * counters, bots and partial gold. The spill folder stays for the ltv runs.
  */
-export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples: QuarantineSamples): SpilledEvents {
+export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples: QuarantineSamples, format: SilverFormat): SpilledEvents {
   const { shuffle, events, users } = spilled;
   const counts = new SourceCounts(shuffle.info);
   for (const e of events) counts.merge(e.info);
@@ -88,9 +93,7 @@ export function mergeSpilled(spilled: SpilledBuckets, staging: Staging, samples:
   mergeByPos(events.map((e) => e.superseded), superseded);
   superseded.close();
   trace('events spill: quarantine and superseded merged');
-  const silver = staging.open('silver/events.ndjson');
-  mergeRuns(users.map((u) => u.run), silver);
-  silver.close();
+  mergeRuns(users.map((u) => u.run), silverEventSink(format, (relPath) => staging.open(relPath)));
   trace('silver events written');
   const found = users.flatMap((u) => u.bots).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   // Partials are counters per day, cohort week and channel: small whatever the bucket count.

@@ -5,9 +5,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AudicinError } from '../errors.js';
 import { DEFAULT_FX, loadFx } from '../fx.js';
-import { DEFAULTS, parseSize, wholeNumberArg } from '../options.js';
+import { DEFAULTS, SILVER_FORMATS, parseSize, wholeNumberArg } from '../options.js';
 import { parseDuration } from '../stream-options.js';
 import { parseDate } from '../time.js';
+import type { SilverFormat } from '../types.js';
 
 export type Command = 'run' | 'stream' | 'gold' | 'show';
 
@@ -42,6 +43,8 @@ export interface FlagValues {
   to?: string;
   limit?: number;
   format?: ShowFormat;
+  silverFormat?: SilverFormat;
+  quiet?: boolean;
   help?: boolean;
 }
 
@@ -74,12 +77,13 @@ function dateArg(text: string, name: string): string {
   return text;
 }
 
-function formatArg(text: string, name: string): ShowFormat {
-  if (!(SHOW_FORMATS as readonly string[]).includes(text)) {
-    throw new AudicinError('E_BAD_OPTION', `--${name}: expected one of ${SHOW_FORMATS.join(', ')}, got '${text}'`);
+/** A parser of a value among `choices`. */
+const choiceArg = <T extends string>(choices: readonly T[]) => (text: string, name: string): T => {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new AudicinError('E_BAD_OPTION', `--${name}: expected one of ${choices.join(', ')}, got '${text}'`);
   }
-  return text as ShowFormat;
-}
+  return text as T;
+};
 
 const fxText = Object.entries(DEFAULT_FX).map(([code, rate]) => `${code} ${rate}`).join(', ');
 const FILTERS: readonly Command[] = ['stream', 'gold'];
@@ -118,6 +122,8 @@ export const FLAGS: readonly Flag[] = [
     default: 'the wall clock' }),
   flag({ name: 'now', arg: 'TIMESTAMP', key: 'now', commands: FILTERS,
     help: 'the clock: later events by more than a day are implausible_timestamp', default: 'the wall clock as the input arrives' }),
+  flag({ name: 'quiet', key: 'quiet', commands: ['run'],
+    help: 'no progress bar on stderr (it is shown only when stderr is a terminal)' }),
   flag({ name: 'verbose', key: 'verbose', commands: FILTERS, help: 'a one-line count summary on stderr (always when stderr is a terminal)' }),
   flag({ name: 'subscriptions', arg: 'FILE', key: 'subscriptions', commands: ['gold'],
     help: 'subscriptions (JSON array or NDJSON), read as the batch run does' }),
@@ -130,7 +136,10 @@ export const FLAGS: readonly Flag[] = [
   flag({ name: 'to', arg: 'DATE', key: 'to', commands: ['show'], parse: dateArg, help: 'last day of rows to show, included' }),
   flag({ name: 'limit', arg: 'N', key: 'limit', commands: ['show'], parse: whole,
     help: 'show at most N rows', default: '20 for table, every row for csv and ndjson' }),
-  flag({ name: 'format', arg: 'FORMAT', key: 'format', commands: ['show'], parse: formatArg,
+  flag({ name: 'format', arg: 'FORMAT', key: 'silverFormat', commands: ['run'], parse: choiceArg(SILVER_FORMATS),
+    help: 'silver tables as parquet (events in day partitions, silver/events/event_date=YYYY-MM-DD/part-0.parquet) or ndjson (silver/<table>.ndjson)',
+    default: DEFAULTS.format }),
+  flag({ name: 'format', arg: 'FORMAT', key: 'format', commands: ['show'], parse: choiceArg(SHOW_FORMATS),
     help: 'table (aligned, for people), csv or ndjson', default: 'table' }),
   flag({ name: 'verbose', key: 'verbose', commands: ['show'],
     help: 'the Parquet day partitions and row groups read and skipped, one line on stderr' }),

@@ -6,10 +6,11 @@ import type { Options } from '../options.js';
 import { quarantinedTotal } from '../report.js';
 import type { FlagValues } from './flags.js';
 import { signalExit, writeOut, type CommandIo } from './output.js';
+import { isTerminal, showProgress } from './progress.js';
 
 const runOptions = (v: FlagValues): Options => ({
   input: v.input, out: v.out, timezone: v.timezone, fx: v.fx, botThreshold: v.botThreshold,
-  botWindowMs: v.botWindowMs, maxLineBytes: v.maxLineBytes, workers: v.workers, memory: v.memory, now: v.now,
+  botWindowMs: v.botWindowMs, maxLineBytes: v.maxLineBytes, workers: v.workers, memory: v.memory, now: v.now, format: v.silverFormat,
 });
 
 /** On SIGINT or SIGTERM: the staging folder and the lock go, `--out` stays as it was. */
@@ -24,9 +25,11 @@ export async function runCommand(values: FlagValues, io: CommandIo): Promise<num
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let result;
+  const endProgress = values.quiet === true || !isTerminal(io.stderr) ? null : showProgress(io.stderr);
   try {
     result = await runPipeline(runOptions(values));
   } finally {
+    endProgress?.();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }

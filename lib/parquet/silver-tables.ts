@@ -9,7 +9,7 @@ export const SILVER_EVENT_COLUMNS: ParquetTable = [
   { name: 'event_type', kind: 'string', nullable: false },
   { name: 'event_ts', kind: 'timestamp', nullable: false },
   { name: 'event_date', kind: 'date', nullable: false },
-  { name: 'schema_version', kind: 'int32', nullable: false },
+  { name: 'schema_version', kind: 'double', nullable: false },
   { name: 'amount', kind: 'double' },
   { name: 'currency', kind: 'string' },
   { name: 'amount_usd', kind: 'double' },

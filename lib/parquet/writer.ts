@@ -4,6 +4,7 @@
 // the footer (schema, row-group statistics) is written by `finish()`. Pure: the bytes go
 // to a `ByteOutput`, and the file I/O lives in an adapter (./staging.ts).
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
+import { writeColumn } from 'hyparquet-writer/src/column.js';
 import { ParquetWriter } from 'hyparquet-writer/src/parquet-writer.js';
 import { columnValues, schemaElements, type ParquetRow, type ParquetTable } from './schema.js';
 
@@ -26,6 +27,18 @@ export interface ParquetWriteOptions {
 export const CREATED_BY = 'audicin-lakehouse';
 
 export const DEFAULT_ROW_GROUP_ROWS = 100_000;
+
+/**
+ * One column of a row group in its physical form: text and JSON as UTF-8 bytes, timestamps
+ * and int64 as bigint, dates as day numbers, null as null; `column` is its index in the table.
+ */
+export interface ColumnChunkData {
+  column: number;
+  data: unknown[];
+}
+
+/** hyparquet-writer's defaults for what `ParquetWriter.write` passes per column. */
+const PAGE_BYTES = 1 << 20;
 
 /** hyparquet-writer's byte buffer, emptied into `out` after each row group and at the end. */
 class FlushingWriter extends ByteWriter {
@@ -50,6 +63,13 @@ export class ParquetFileWriter {
   rows = 0;
   private readonly writer: ParquetWriter;
   private readonly rowGroupRows: number;
+  /** Each column's schema path, root first, for writeColumns. */
+  private readonly paths: ReturnType<typeof schemaElements>[];
+  /**
+   * The element each column is encoded as: its own, but JSON as UTF-8 text, so JSON comes in
+   * as its bytes (the footer keeps the JSON type; the bytes written are the same).
+   */
+  private readonly encodeAs: ReturnType<typeof schemaElements>;
   private finished = false;
 
   /** Starts the file (its magic bytes reach `out` with the first row group or at `finish()`). */
@@ -59,9 +79,13 @@ export class ParquetFileWriter {
     if (!(Number.isInteger(this.rowGroupRows) && this.rowGroupRows > 0)) {
       throw new Error(`audicin: parquet rowGroupRows must be a positive integer, got ${this.rowGroupRows}`);
     }
+    const schema = schemaElements(table);
+    this.paths = schema.slice(1).map((leaf) => [schema[0]!, leaf]);
+    this.encodeAs = schema.slice(1).map((leaf) =>
+      (leaf.converted_type === 'JSON' ? { ...leaf, converted_type: 'UTF8' as const, logical_type: { type: 'STRING' as const } } : leaf));
     this.writer = new ParquetWriter({
       writer: new FlushingWriter(out),
-      schema: schemaElements(table),
+      schema,
       codec: options.codec ?? 'SNAPPY',
       createdBy: CREATED_BY,
     });
@@ -77,6 +101,45 @@ export class ParquetFileWriter {
       void this.writer.write({ columnData, rowGroupSize: group.length });
       this.rows += group.length;
     }
+  }
+
+  /**
+   * Writes one row group of `rows` rows from columns already in physical form, one entry per
+   * column of the table in order: the encoder's own path, without a row object or a string
+   * per value. The bytes equal `write` of the same rows where every text is ASCII.
+   */
+  writeColumns(columns: readonly ColumnChunkData[], rows: number): void {
+    if (this.finished) throw new Error('audicin: parquet write after finish');
+    const w = this.writer;
+    const start = w.writer.offset;
+    const chunks = [];
+    for (const { column, data } of columns) {
+      if (data.length !== rows) throw new Error('audicin: parquet columns must have the same length');
+      const col = this.table[column]!;
+      const path = this.paths[column]!;
+      const optional = col.nullable !== false;
+      const definitionLevels: number[] = [];
+      if (optional) {
+        definitionLevels.length = rows;
+        for (let i = 0; i < rows; i++) definitionLevels[i] = data[i] === null ? 0 : 1;
+      }
+      const result = writeColumn({
+        writer: w.writer,
+        column: {
+          columnName: col.name, element: this.encodeAs[column]!, schemaPath: path, codec: w.codec,
+          compressors: w.compressors, stats: w.statistics, pageSize: PAGE_BYTES, columnIndex: false, offsetIndex: true,
+        },
+        pageData: { values: data as never, definitionLevels, repetitionLevels: [], maxDefinitionLevel: optional ? 1 : 0 },
+      });
+      chunks.push(result.chunk);
+      w.pendingIndexes.push(result);
+    }
+    let total = 0n;
+    for (const { meta_data } of chunks) total += meta_data?.total_uncompressed_size ?? 0n;
+    w.num_rows += BigInt(rows);
+    w.row_groups.push({ columns: chunks, total_byte_size: total, num_rows: BigInt(rows), total_compressed_size: BigInt(w.writer.offset - start) });
+    void w.writer.flush?.();
+    this.rows += rows;
   }
 
   /** Writes the footer; the file is whole once this returns. */
