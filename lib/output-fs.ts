@@ -66,16 +66,18 @@ export class Stopped extends Error {
   }
 }
 
-/** `base` with the faults of `plan`; `calls` counts each call name made so far. */
+/** `base` with the faults of `plan`; `calls` counts each call name made so far; `log` lists each call with its path (a descriptor's path for calls on one). */
 export function faultyFs(plan: FaultPlan, base: OutputFs = realFs): OutputFs & { calls: Map<FsCall, number>; log: string[] } {
   const calls = new Map<FsCall, number>();
   const log: string[] = [];
+  // The path of each open descriptor, so that the log names the file a write or close goes to.
+  const paths = new Map<unknown, string>();
   let stopped = false;
   const before = (call: FsCall, path: unknown): void => {
     if (stopped) throw new Stopped();
     const n = (calls.get(call) ?? 0) + 1;
     calls.set(call, n);
-    log.push(`${call} ${String(path)}`);
+    log.push(`${call} ${paths.get(path) ?? String(path)}`);
     if (plan.stop?.call === call && plan.stop.at === n) {
       stopped = true;
       throw new Stopped();
@@ -96,7 +98,9 @@ export function faultyFs(plan: FaultPlan, base: OutputFs = realFs): OutputFs & {
         const [fd, buffer, offset, length] = args as [number, Uint8Array, number, number];
         return base.writeSync(fd, buffer, offset, Math.min(length, plan.shortWrites));
       }
-      return real(...args);
+      const result = real(...args);
+      if (call === 'openSync') paths.set(result, String(args[0]));
+      return result;
     };
   }
   return wrapped;

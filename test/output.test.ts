@@ -102,19 +102,14 @@ test('full disk while a Parquet file is written: one line naming it, old lakehou
   const seen = faultyFs({});
   await runPipeline({ input: inputB, out, workers: 1 }, { fs: seen });
   await runPipeline({ input: inputA, out });
-  // writeParquetFile opens, writes and closes its file with no other call between: the
-  // writes after a .parquet open and before the next close are that file's.
+  // The first write to each Parquet file: the log names the file of every write.
   const targets = new Map<string, number>();
   let writes = 0;
-  let open: string | null = null;
   for (const entry of seen.log) {
     const [call, path] = entry.split(' ') as [string, string];
-    if (call === 'openSync') open = path.endsWith('.parquet') ? path : null;
-    else if (call === 'closeSync') open = null;
-    else if (call === 'writeSync') {
-      writes++;
-      if (open !== null && !targets.has(open)) targets.set(open, writes);
-    }
+    if (call !== 'writeSync') continue;
+    writes++;
+    if (path.endsWith('.parquet') && !targets.has(path)) targets.set(path, writes);
   }
   // Paths from the lakehouse root: after the staging folder's name.
   const rel = (p: string): string => p.slice(p.indexOf('/', p.indexOf('/stage-') + 1) + 1);
