@@ -18,7 +18,15 @@ interface Reply { id: number; result?: EventBucketResult | UserBucketResult; err
 
 /** The results of `jobs`, in job order. One failed job fails them all; the threads are stopped. */
 export async function runBuckets<J extends BucketJob>(jobs: J[], concurrent: number): Promise<ResultOf<J>[]> {
-  if (concurrent <= 1 || jobs.length <= 1) return jobs.map((j) => runBucket(j) as ResultOf<J>);
+  if (concurrent <= 1 || jobs.length <= 1) {
+    const results: ResultOf<J>[] = [];
+    for (const j of jobs) {
+      results.push(runBucket(j) as ResultOf<J>);
+      // Back to the event loop between buckets, so that a signal is handled within one bucket, not one step.
+      await new Promise(setImmediate);
+    }
+    return results;
+  }
   const results: ResultOf<J>[] = new Array(jobs.length);
   const workers = Array.from({ length: Math.min(concurrent, jobs.length) },
     () => new Worker(new URL('./bucket-worker.js', import.meta.url)));
