@@ -2,7 +2,8 @@
 export { runPipeline, type RunResult } from './pipeline.js';
 export { resolveOptions, DEFAULTS, type Options } from './options.js';
 export { AudicinError, isAudicinError, type ErrorCode } from './errors.js';
-export { DEFAULT_FX, loadFx } from './fx.js';
+export { DEFAULT_FX } from './fx.js';
+export { loadFx } from './fx-file.js';
 export { parseTimestamp, parseDate } from './time.js';
 export { makeCalendar, type Calendar } from './calendar.js';
 export { LineSplitter, type LineSink } from './lines.js';

@@ -4,7 +4,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AudicinError } from '../errors.js';
-import { DEFAULT_FX, loadFx } from '../fx.js';
+import { DEFAULT_FX } from '../fx.js';
+import { loadFx } from '../fx-file.js';
 import { DEFAULTS, SILVER_FORMATS, parseSize, wholeNumberArg } from '../options.js';
 import { parseDuration } from '../stream-options.js';
 import { parseDate } from '../time.js';
