@@ -1,11 +1,11 @@
 // Options: normalised once at the boundary (CLI or library) into ResolvedOptions.
 import { fileURLToPath } from 'node:url';
-import { isValidZone } from './calendar.js';
-import { AudicinError } from './errors.js';
-import { isObject, show } from './fields.js';
-import { DEFAULT_FX, fxEntries, fxTable } from './fx.js';
-import { parseTimestamp } from './time.js';
-import type { ResolvedOptions, SilverFormat, SourceName } from './types.js';
+import { isValidZone } from './core/calendar.js';
+import { AudicinError } from './core/errors.js';
+import { isObject, show } from './core/fields.js';
+import { DEFAULT_FX, fxEntries, fxTable } from './core/fx.js';
+import { parseTimestamp } from './core/time.js';
+import type { ResolvedOptions, SilverFormat, SourceName } from './core/types.js';
 
 /** What a library user or the CLI may set; every field has a default. */
 export type Options = Partial<Omit<ResolvedOptions, 'files' | 'now' | 'memory'>> & {

@@ -6,28 +6,28 @@
 // with the same outputs byte for byte.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Version } from './dedup.js';
+import type { Version } from './core/dedup.js';
 import { bucketConcurrency, mergeSpilled, removeSpill, spillEvents, type SpilledBuckets } from './batch/spill.js';
 import { planBuckets, type BucketPlan } from './batch/plan.js';
-import { mergeEventPartitions, type MergedEvents } from './event-merge.js';
-import { partitionCount, processEvents } from './event-workers.js';
-import type { PartitionResult } from './event-partition.js';
-import { AudicinError, fileError } from './errors.js';
+import { mergeEventPartitions, type MergedEvents } from './batch/event-merge.js';
+import { partitionCount, processEvents } from './batch/event-workers.js';
+import type { PartitionResult } from './batch/event-partition.js';
+import { AudicinError, fileError } from './core/errors.js';
 import { GOLD_TABLES, addMarketing, addSubscription, finishPartial, goldCsvHeader, goldCsvLines, goldNdjson, goldParquetTable,
   ltvPerUserRow, reduceGold, type GoldRow, type GoldTableName, type GoldTables } from './gold/index.js';
 import { DEFAULT_ROW_GROUP_ROWS, ParquetFileWriter, SILVER_MARKETING_COLUMNS, SILVER_SUBSCRIPTION_COLUMNS, stagedFile,
   writeParquetFile } from './parquet/index.js';
 import { resolveOptions, type Options } from './options.js';
-import { Staging, type FileSink } from './output.js';
-import type { FaultPlan, OutputFs } from './output-fs.js';
-import { checkSourceFile, isGzip, landSource, postProgress, sourceName, uncompressedSize } from './readers.js';
-import { checkInvariant, sortedReasons, type Report } from './report.js';
+import { Staging, type FileSink } from './io/output.js';
+import type { FaultPlan, OutputFs } from './io/output-fs.js';
+import { checkSourceFile, isGzip, landSource, postProgress, sourceName, uncompressedSize } from './io/readers.js';
+import { checkInvariant, sortedReasons, type Report } from './core/report.js';
 import { QuarantineSamples, reportHtml } from './report-html/index.js';
-import { readMarketing, readSubscriptions, type SideRead } from './sides.js';
-import { marketingLine, marketingRow, subscriptionLine, subscriptionRow } from './silver.js';
-import { silverEventSink, writeSilverEvents, writeSilverEventsOnThread } from './silver-writer.js';
-import { trace } from './trace.js';
-import type { QuarantineRow, ResolvedOptions, SilverMarketing, SourceName } from './types.js';
+import { readMarketing, readSubscriptions, type SideRead } from './io/sides.js';
+import { marketingLine, marketingRow, subscriptionLine, subscriptionRow } from './core/silver.js';
+import { silverEventSink, writeSilverEvents, writeSilverEventsOnThread } from './io/silver-writer.js';
+import { trace } from './io/trace.js';
+import type { QuarantineRow, ResolvedOptions, SilverMarketing, SourceName } from './core/types.js';
 
 export interface RunResult {
   report: Report;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BotCounter, OrderedBotFinder, WindowPeaks, botsInOrder } from '../lib/bots.js';
+import { BotCounter, OrderedBotFinder, WindowPeaks, botsInOrder } from '../lib/core/bots.js';
 
 /** Feeds times in order, evicting as the batch run does, and says whether the user is a bot. */
 function isBot(times: number[], threshold = 20, windowMs = 1000): boolean {

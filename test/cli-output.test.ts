@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../fixtures/generate.js';
-import { lakehouseHome } from '../lib/output.js';
+import { lakehouseHome } from '../lib/io/output.js';
 import { ndjson, snapshot, tempDir, writeInput } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/audicin.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DedupMap, LOST, NEW, WON, arrivalBeats, eventBeats, offerVersion } from '../lib/dedup.js';
+import { DedupMap, LOST, NEW, WON, arrivalBeats, eventBeats, offerVersion } from '../lib/core/dedup.js';
 
 interface V { id: string; ts: number; pos: number; versions: number; tag: string }
 const v = (id: string, ts: number, pos: number, tag: string): V => ({ id, ts, pos, versions: 1, tag });

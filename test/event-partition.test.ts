@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { idHash, quickIdHash } from '../lib/event-partition.js';
-import { processEvents } from '../lib/event-workers.js';
-import { isAudicinError } from '../lib/errors.js';
+import { idHash, quickIdHash } from '../lib/batch/event-partition.js';
+import { processEvents } from '../lib/batch/event-workers.js';
+import { isAudicinError } from '../lib/core/errors.js';
 import { resolveOptions } from '../lib/options.js';
 
 const line = (text: string): Buffer => Buffer.from(text, 'utf8');

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LineBuffer } from '../lib/event-table.js';
+import { LineBuffer } from '../lib/core/event-table.js';
 
 test('LineBuffer keeps lines back to back and grows', () => {
   const b = new LineBuffer(1);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFx } from '../lib/fx-file.js';
+import { loadFx } from '../lib/io/fx-file.js';
 import { tempDir, writeInput } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/audicin.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeCalendar } from '../lib/calendar.js';
+import { makeCalendar } from '../lib/core/calendar.js';
 import { addEvent, addMarketing, addSubscription, finishGold, initGold, mergeGold, packGold, unpackGold } from '../lib/gold/index.js';
 import { synthetic } from './gold-fixtures.js';
 

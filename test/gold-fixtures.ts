@@ -1,5 +1,5 @@
 // Builders of silver rows and a seeded synthetic silver data set for the gold tests.
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/core/types.js';
 
 let arrival = 0;
 

@@ -2,7 +2,7 @@
 // arrays of silver rows, independent of lib/gold (it uses luxon directly for days and
 // weeks). Tests compare the engine against it; it is meant to be obviously correct, not fast.
 import { DateTime } from 'luxon';
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/core/types.js';
 
 type Row = Record<string, string | number | null>;
 export type ReferenceTables = Record<

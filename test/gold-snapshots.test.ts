@@ -6,8 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../fixtures/generate.js';
-import { createGoldStream, goldLines } from '../lib/stream-gold.js';
-import { goldOutput, TICK, withTicks, type Ticker } from '../lib/stream-snapshots.js';
+import { createGoldStream, goldLines } from '../lib/stream/gold.js';
+import { goldOutput, TICK, withTicks, type Ticker } from '../lib/stream/snapshots.js';
 import { ndjson, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/audicin.js', import.meta.url));

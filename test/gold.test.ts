@@ -2,8 +2,8 @@
 // reference computation, the merge property and the text formats.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeCalendar } from '../lib/calendar.js';
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
+import { makeCalendar } from '../lib/core/calendar.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/core/types.js';
 import {
   GOLD_TABLES, addEvent, addMarketing, addSubscription, finishGold, goldCsv, goldNdjson, initGold, mergeGold, reduceGold,
 } from '../lib/gold/index.js';

@@ -9,7 +9,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { isAudicinError } from '../lib/errors.js';
+import { isAudicinError } from '../lib/core/errors.js';
 import { SAMPLE_INPUT } from '../lib/options.js';
 import { runPipeline } from '../lib/pipeline.js';
 import { snapshot, tempDir } from './helpers.js';

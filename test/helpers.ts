@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lakehouseHome } from '../lib/output.js';
+import { lakehouseHome } from '../lib/io/output.js';
 
 const made: string[] = [];
 // A folder used as --out becomes a link into a hidden sibling folder: both go.

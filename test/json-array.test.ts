@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { JsonArraySplitter } from '../lib/json-array.js';
+import { JsonArraySplitter } from '../lib/io/json-array.js';
 
 type Got = [string, number, string][];
 

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveOptions, wholeNumberArg, type Options } from '../lib/options.js';
 import { runPipeline } from '../lib/pipeline.js';
-import { createStreamEngine } from '../lib/stream.js';
-import { SilverTransform, type SilverTransformOptions } from '../lib/stream-transform.js';
-import { resolveStreamOptions, type StreamOptions } from '../lib/stream-options.js';
+import { createStreamEngine } from '../lib/stream/engine.js';
+import { SilverTransform, type SilverTransformOptions } from '../lib/stream/transform.js';
+import { resolveStreamOptions, type StreamOptions } from '../lib/stream/options.js';
 import { tempDir, writeInput } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/audicin.js', import.meta.url));

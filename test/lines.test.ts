@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LineSplitter, TOO_LONG_HEAD } from '../lib/lines.js';
+import { LineSplitter, TOO_LONG_HEAD } from '../lib/io/lines.js';
 
 type Got = [string, number, string][];
 

@@ -3,13 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { idHash, quickIdHash } from '../lib/event-partition.js';
-import { readId } from '../lib/fields.js';
-import { numericId } from '../lib/numeric-ids.js';
+import { idHash, quickIdHash } from '../lib/batch/event-partition.js';
+import { readId } from '../lib/core/fields.js';
+import { numericId } from '../lib/core/numeric-ids.js';
 import { runPipeline } from '../lib/pipeline.js';
-import { parseJsonLine } from '../lib/readers.js';
-import { createStreamEngine } from '../lib/stream.js';
-import type { SilverEvent } from '../lib/types.js';
+import { parseJsonLine } from '../lib/io/readers.js';
+import { createStreamEngine } from '../lib/stream/engine.js';
+import type { SilverEvent } from '../lib/core/types.js';
 import { readNdjson, tempDir, writeInput } from './helpers.js';
 
 const line = (id: string, extra = '') =>

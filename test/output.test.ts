@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { isAudicinError } from '../lib/errors.js';
-import { lakehouseHome } from '../lib/output.js';
-import { Stopped, faultyFs, type FaultPlan, type FsCall } from '../lib/output-fs.js';
+import { isAudicinError } from '../lib/core/errors.js';
+import { lakehouseHome } from '../lib/io/output.js';
+import { Stopped, faultyFs, type FaultPlan, type FsCall } from '../lib/io/output-fs.js';
 import { runPipeline } from '../lib/pipeline.js';
 import { ndjson, snapshot, tempDir, writeInput } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { runPipeline } from '../lib/pipeline.js';
-import { Staging } from '../lib/output.js';
+import { Staging } from '../lib/io/output.js';
 import { CREATED_BY, ParquetFileWriter, PartitionedParquetWriter, SILVER_EVENT_COLUMNS, SilverEventsParquet, parquetBytes, stagedPartitions,
   type ParquetTable } from '../lib/parquet/index.js';
 import { ndjson, readNdjson, tempDir, writeInput } from './helpers.js';

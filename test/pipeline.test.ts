@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../lib/pipeline.js';
-import { isAudicinError } from '../lib/errors.js';
-import { lakehouseHome } from '../lib/output.js';
-import { faultyFs } from '../lib/output-fs.js';
+import { isAudicinError } from '../lib/core/errors.js';
+import { lakehouseHome } from '../lib/io/output.js';
+import { faultyFs } from '../lib/io/output-fs.js';
 import { ndjson, readNdjson, snapshot, tempDir, writeInput } from './helpers.js';
 
 const pageViews = (user: string, start: string, n: number, stepMs: number) =>

@@ -16,9 +16,9 @@ import {
   type LineSink,
 } from '../lib/index.js';
 import { mergeLtvRuns, writeLtvRun } from '../lib/batch/ltv-runs.js';
-import { sortedReasons } from '../lib/report.js';
-import { eventLine } from '../lib/silver.js';
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
+import { sortedReasons } from '../lib/core/report.js';
+import { eventLine } from '../lib/core/silver.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/core/types.js';
 import { ev, prng, spend, sub } from './gold-fixtures.js';
 import { readNdjson, snapshot, tempDir, writeInput } from './helpers.js';
 import { soup, soupFiles, soupPositions, tieShuffle, type Soup } from './soup.js';

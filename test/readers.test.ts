@@ -4,11 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { AudicinError, isAudicinError } from '../lib/errors.js';
+import { AudicinError, isAudicinError } from '../lib/core/errors.js';
 import { runPipeline } from '../lib/pipeline.js';
-import { MAX_JSON_DEPTH, csvRecords, parseJsonLine } from '../lib/readers.js';
-import { createStreamEngine } from '../lib/stream.js';
-import type { QuarantineRow, SilverEvent } from '../lib/types.js';
+import { MAX_JSON_DEPTH, csvRecords, parseJsonLine } from '../lib/io/readers.js';
+import { createStreamEngine } from '../lib/stream/engine.js';
+import type { QuarantineRow, SilverEvent } from '../lib/core/types.js';
 import { ndjson, readNdjson, tempDir, writeInput } from './helpers.js';
 
 const parse = (text: string) => parseJsonLine(Buffer.from(text, 'utf8'));

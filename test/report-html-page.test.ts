@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { GoldTables } from '../lib/gold/schema.js';
-import type { Report } from '../lib/report.js';
+import type { Report } from '../lib/core/report.js';
 import { reportHtml } from '../lib/report-html/index.js';
 import { escapeHtml, escapeRaw, reportPage } from '../lib/report-html/page.js';
 import { renderSvg, scopeIds } from '../lib/report-html/render.js';

@@ -2,8 +2,8 @@
 // `records = silver + superseded + quarantined`, and merges partitions and buckets.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SourceCounts, newSourceReport, sortedReasons } from '../lib/report.js';
-import { isAudicinError } from '../lib/errors.js';
+import { SourceCounts, newSourceReport, sortedReasons } from '../lib/core/report.js';
+import { isAudicinError } from '../lib/core/errors.js';
 
 test('each kind of record bumps its own counters; blank lines are not records', () => {
   const c = new SourceCounts('events.ndjson');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../lib/pipeline.js';
 import { SAMPLE_INPUT } from '../lib/options.js';
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/types.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../lib/core/types.js';
 import { referenceGold } from './gold-reference.js';
 import { readNdjson, tempDir } from './helpers.js';
 

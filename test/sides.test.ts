@@ -6,7 +6,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_INPUT } from '../lib/options.js';
 import { runPipeline } from '../lib/pipeline.js';
-import type { QuarantineRow } from '../lib/types.js';
+import type { QuarantineRow } from '../lib/core/types.js';
 import { readNdjson, tempDir } from './helpers.js';
 
 test('a stray { before the third element of the sample subscriptions costs that element only, and is flagged', async () => {

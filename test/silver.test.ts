@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeCalendar } from '../lib/calendar.js';
-import { eventLine } from '../lib/silver.js';
-import { isoUtc } from '../lib/time.js';
-import type { SilverEvent } from '../lib/types.js';
+import { makeCalendar } from '../lib/core/calendar.js';
+import { eventLine } from '../lib/core/silver.js';
+import { isoUtc } from '../lib/core/time.js';
+import type { SilverEvent } from '../lib/core/types.js';
 
 /** The obvious way to write the line, which eventLine must match to the byte. */
 function reference(e: SilverEvent, zone: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDate, parseTimestamp, parseTimestampText } from '../lib/time.js';
-import { dayString, makeCalendar, mondayOf } from '../lib/calendar.js';
+import { parseDate, parseTimestamp, parseTimestampText } from '../lib/core/time.js';
+import { dayString, makeCalendar, mondayOf } from '../lib/core/calendar.js';
 
 const at = (iso: string): number => Date.parse(iso);
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_FX } from '../lib/fx.js';
-import { validateEvent } from '../lib/validate-event.js';
-import { validateSubscription } from '../lib/validate-subscription.js';
-import { validateMarketing } from '../lib/validate-marketing.js';
+import { DEFAULT_FX } from '../lib/core/fx.js';
+import { validateEvent } from '../lib/core/validate-event.js';
+import { validateSubscription } from '../lib/core/validate-subscription.js';
+import { validateMarketing } from '../lib/core/validate-marketing.js';
 
 const base = { event_id: 'e1', user_id: 'u1', event_type: 'purchase', timestamp: '2026-01-05T10:00:00Z', amount: 10 };
 const event = (patch: Record<string, unknown>) => validateEvent({ ...base, ...patch }, 'events.ndjson', 7, DEFAULT_FX);

@@ -1,7 +1,7 @@
 // Worker-thread entry of the bucket pool (pool.ts): runs the jobs it is sent, one at a time,
 // and answers each with its result or its error as plain data.
 import { parentPort } from 'node:worker_threads';
-import { isAudicinError } from '../errors.js';
+import { isAudicinError } from '../core/errors.js';
 import { runBucket } from './pool.js';
 
 parentPort!.on('message', ({ id, job }) => {

@@ -5,9 +5,9 @@
 // run in another process or on another machine.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { dedupStage, idHash, settleDedup } from '../event-partition.js';
-import type { EventTable } from '../event-table.js';
-import type { ResolvedOptions, SourceReport } from '../types.js';
+import { dedupStage, idHash, settleDedup } from './event-partition.js';
+import type { EventTable } from '../core/event-table.js';
+import type { ResolvedOptions, SourceReport } from '../core/types.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { writePosRows } from './pos-rows.js';
 

@@ -3,9 +3,9 @@
 // bytes (length 0xffffffff: null). Each file kind writes and reads its fields in one order,
 // fixed by the module that owns the kind; nothing in a frame says what it holds.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { fileError } from '../errors.js';
-import { FileSink } from '../output.js';
-import type { OutputFs } from '../output-fs.js';
+import { fileError } from '../core/errors.js';
+import { FileSink } from '../io/output.js';
+import type { OutputFs } from '../io/output-fs.js';
 
 const NULL = 0xffffffff;
 

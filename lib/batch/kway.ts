@@ -4,8 +4,8 @@
 // merge the event buckets' files by pos. Keys never tie across files: an id has one winner,
 // a pos one record.
 import { Heap } from 'mnemonist';
-import type { FileSink } from '../output.js';
-import type { SilverEventSink } from '../silver-writer.js';
+import type { FileSink } from '../io/output.js';
+import type { SilverEventSink } from '../io/silver-writer.js';
 import { FrameReader, type FrameWriter } from './frames.js';
 
 /** One silver row of a run: its order key, and its line as written, with what to patch. */

@@ -2,7 +2,7 @@
 // that take jobs as they free up. A job is plain data (paths and options) and so is its
 // result: no memory is shared, which is what would let a bucket run elsewhere.
 import { Worker } from 'node:worker_threads';
-import { AudicinError, type ErrorCode } from '../errors.js';
+import { AudicinError, type ErrorCode } from '../core/errors.js';
 import { dedupEventBucket, type EventBucketJob, type EventBucketResult } from './event-bucket.js';
 import { userBucket, type UserBucketJob, type UserBucketResult } from './user-bucket.js';
 

@@ -1,6 +1,6 @@
 // Quarantine and superseded rows in spill files: frames of (pos f64, row text), in pos order,
 // so the rows of all buckets interleave into one file by a k-way merge on pos (kway.ts).
-import type { PosRows } from '../event-partition.js';
+import type { PosRows } from './event-partition.js';
 import { FrameWriter } from './frames.js';
 
 export function writePosRow(w: FrameWriter, pos: number, text: string): void {

@@ -4,12 +4,12 @@
 // every version of an id meets in one bucket. Blank and too-long lines are counted and
 // quarantined here, as the in-memory path's partition 0 does.
 import { join } from 'node:path';
-import { eventHash, quarantineText } from '../event-partition.js';
-import { LineSplitter } from '../lines.js';
-import type { OutputFs } from '../output-fs.js';
-import { readChunks, tooLongDetail } from '../readers.js';
-import { SourceCounts } from '../report.js';
-import type { ResolvedOptions, SourceReport } from '../types.js';
+import { eventHash, quarantineText } from './event-partition.js';
+import { LineSplitter } from '../io/lines.js';
+import type { OutputFs } from '../io/output-fs.js';
+import { readChunks, tooLongDetail } from '../io/readers.js';
+import { SourceCounts } from '../core/report.js';
+import type { ResolvedOptions, SourceReport } from '../core/types.js';
 import { FrameWriter } from './frames.js';
 import { writePosRow } from './pos-rows.js';
 

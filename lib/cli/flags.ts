@@ -3,13 +3,13 @@
 // parseArgs options and every command's help are generated from it.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AudicinError } from '../errors.js';
-import { DEFAULT_FX } from '../fx.js';
-import { loadFx } from '../fx-file.js';
+import { AudicinError } from '../core/errors.js';
+import { DEFAULT_FX } from '../core/fx.js';
+import { loadFx } from '../io/fx-file.js';
 import { DEFAULTS, SILVER_FORMATS, parseSize, wholeNumberArg } from '../options.js';
-import { parseDuration } from '../stream-options.js';
-import { parseDate } from '../time.js';
-import type { SilverFormat } from '../types.js';
+import { parseDuration } from '../stream/options.js';
+import { parseDate } from '../core/time.js';
+import type { SilverFormat } from '../core/types.js';
 
 export type Command = 'run' | 'stream' | 'gold' | 'show';
 

@@ -6,10 +6,10 @@ import { createReadStream } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AudicinError, fileError } from '../errors.js';
+import { AudicinError, fileError } from '../core/errors.js';
 import { GOLD_TABLES } from '../gold/index.js';
-import { quarantinedTotal, type Report } from '../report.js';
-import type { SourceName } from '../types.js';
+import { quarantinedTotal, type Report } from '../core/report.js';
+import type { SourceName } from '../core/types.js';
 import { afterRange, beforeRange, noScan, readParquetParts, type DayRange, type ParquetPart, type ScanCounts } from './parquet-read.js';
 
 export type Row = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The command line: `audicin run|stream|gold|show`. Flags come from one table (flags.ts); each
 // command gets them parsed. Errors meant for people are one line, never a stack: exit 2 for
 // usage, 1 for an unusable input or option, 70 for an internal error.
-import { AudicinError, isAudicinError } from '../errors.js';
+import { AudicinError, isAudicinError } from '../core/errors.js';
 import { commandHelp, isCommand, mainHelp, parseFlags, type Command, type Parsed } from './flags.js';
 import { processIo, writeOut, type CommandIo } from './output.js';
 import { runCommand } from './run.js';

@@ -2,7 +2,7 @@
 // no error, any other failure is one line), SIGINT and SIGTERM, and reading stdin until either
 // its end or a signal.
 import { constants } from 'node:os';
-import { fileError } from '../errors.js';
+import { fileError } from '../core/errors.js';
 
 /** The process streams a command runs over; tests may pass their own. */
 export interface CommandIo {

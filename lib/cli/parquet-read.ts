@@ -6,7 +6,7 @@
 // filtered one by one. Memory stays at one row group.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type ParquetParsers, type RowGroup,
   type SchemaElement } from 'hyparquet';
-import { AudicinError, fileError } from '../errors.js';
+import { AudicinError, fileError } from '../core/errors.js';
 
 /** A Parquet file of a table; `day` is its partition's day, null for a table in one file. */
 export interface ParquetPart {

@@ -4,7 +4,7 @@
 // read by N threads counts 1/N per thread. Shown only when stderr is a terminal.
 import { BroadcastChannel } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { PROGRESS_CHANNEL, PROGRESS_ENV, type ProgressMessage } from '../readers.js';
+import { PROGRESS_CHANNEL, PROGRESS_ENV, type ProgressMessage } from '../io/readers.js';
 
 type Output = NodeJS.WritableStream & { isTTY?: boolean };
 

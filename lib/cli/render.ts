@@ -1,7 +1,7 @@
 // Rows as text: an aligned table for people, CSV and NDJSON for programs. Table cells are
 // data, and data is hostile: control and bidirectional characters are written as \uXXXX, so a
 // cell can neither move the cursor nor reorder what is printed around it.
-import { escapeControls } from '../errors.js';
+import { escapeControls } from '../core/errors.js';
 import { csvField } from '../gold/format.js';
 import type { Row } from './lake.js';
 

@@ -1,9 +1,9 @@
 // The `run` command: the batch pipeline over an input folder, then a short summary on stdout.
 import { resolve } from 'node:path';
-import { abortActiveStagings } from '../output.js';
+import { abortActiveStagings } from '../io/output.js';
 import { runPipeline } from '../pipeline.js';
 import type { Options } from '../options.js';
-import { quarantinedTotal } from '../report.js';
+import { quarantinedTotal } from '../core/report.js';
 import type { FlagValues } from './flags.js';
 import { signalExit, writeOut, type CommandIo } from './output.js';
 import { isTerminal, showProgress } from './progress.js';

@@ -3,7 +3,7 @@
 // NDJSON stream every row unless --limit says otherwise, writing in batches as the reader
 // takes them. Rows print the same whether a table is read from Parquet or NDJSON; --verbose
 // says on stderr which it was and what the date range let the Parquet reader skip.
-import { AudicinError } from '../errors.js';
+import { AudicinError } from '../core/errors.js';
 import { DEFAULTS } from '../options.js';
 import type { FlagValues } from './flags.js';
 import { findTable, openLake, readRows, type DateRange, type LakeTable, type Row } from './lake.js';

@@ -6,16 +6,16 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished, pipeline } from 'node:stream/promises';
-import { fileError } from '../errors.js';
-import { quarantinedTotal } from '../report.js';
-import { readMarketing, readSubscriptions } from '../sides.js';
-import { createGoldStream } from '../stream-gold.js';
-import type { StreamOptions } from '../stream-options.js';
-import { goldOutput, wallTicker } from '../stream-snapshots.js';
-import { silverTransform } from '../stream-transform.js';
-import type { StreamInfo } from '../stream.js';
-import { isoUtc } from '../time.js';
-import type { QuarantineRow, SourceReport } from '../types.js';
+import { fileError } from '../core/errors.js';
+import { quarantinedTotal } from '../core/report.js';
+import { readMarketing, readSubscriptions } from '../io/sides.js';
+import { createGoldStream } from '../stream/gold.js';
+import type { StreamOptions } from '../stream/options.js';
+import { goldOutput, wallTicker } from '../stream/snapshots.js';
+import { silverTransform } from '../stream/transform.js';
+import type { StreamInfo } from '../stream/engine.js';
+import { isoUtc } from '../core/time.js';
+import type { QuarantineRow, SourceReport } from '../core/types.js';
 import type { FlagValues } from './flags.js';
 import { interruption, readerGone, readUntil, signalExit, stdoutError, writeOut, type CommandIo } from './output.js';
 

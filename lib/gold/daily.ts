@@ -1,6 +1,6 @@
 // Daily gold tables (SPEC 6): active users, gross revenue and net revenue per local day.
 import type { ColumnTable } from 'arquero';
-import { dayString } from '../calendar.js';
+import { dayString } from '../core/calendar.js';
 import { fn } from './frames.js';
 import { roundCents } from './money.js';
 import type { GoldRow } from './schema.js';

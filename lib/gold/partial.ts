@@ -5,7 +5,7 @@
 // keeps a row per user: a run sorted by user_id, which partials merge like sorted files.
 // Subscriptions and spend are kept as accumulated (they are small); their bot users are
 // dropped by the finish, with the bot set of the whole run.
-import { mondayOf } from '../calendar.js';
+import { mondayOf } from '../core/calendar.js';
 import { addMicros, subMicros, type Micros } from './money.js';
 import { mergeSubs, type GoldState, type SubAcc } from './state.js';
 

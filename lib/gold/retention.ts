@@ -2,7 +2,7 @@
 // zone; week_number k of a cohort is the week starting cohort + 7k days. Every cohort runs
 // from week 0 to the last week holding any non-bot event, with zero-activity weeks kept.
 import type { ColumnTable } from 'arquero';
-import { dayString } from '../calendar.js';
+import { dayString } from '../core/calendar.js';
 import { fn } from './frames.js';
 import { ratio4 } from './money.js';
 import type { GoldRow } from './schema.js';

@@ -3,10 +3,10 @@
 // bot users then. Every field merges exactly (set union, integer sums, min of a total
 // order), so merging partial states equals accumulating their inputs together. Money sums
 // are Micros (money.ts): exact past 2^53.
-import type { Calendar } from '../calendar.js';
-import { subscriptionBeats } from '../dedup.js';
+import type { Calendar } from '../core/calendar.js';
+import { subscriptionBeats } from '../core/dedup.js';
 import { addMicros, type Micros } from './money.js';
-import type { SilverEvent, SilverMarketing, SilverSubscription } from '../types.js';
+import type { SilverEvent, SilverMarketing, SilverSubscription } from '../core/types.js';
 
 /** One user's activity and money on one local day (the key of `UserAcc.days`). */
 export interface DayAcc {

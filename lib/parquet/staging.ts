@@ -1,6 +1,6 @@
 // The file side of the Parquet writers: a Parquet file staged like every other output, through
 // a FileSink of lib/output.ts, so it shares the atomic commit and the full-disk handling.
-import type { FileSink, Staging } from '../output.js';
+import type { FileSink, Staging } from '../io/output.js';
 import { PartitionedParquetWriter, type OpenedFile } from './partitioned.js';
 import type { ParquetRow, ParquetTable } from './schema.js';
 import { ParquetFileWriter, type ByteOutput, type ParquetWriteOptions } from './writer.js';

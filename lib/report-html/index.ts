@@ -1,7 +1,7 @@
 // report.html (issue 11): the charts of the gold tables and the data-quality counters of
 // report.json on one self-contained page. Pure: the pipeline writes the text it returns.
 import type { GoldTables } from '../gold/schema.js';
-import type { Report } from '../report.js';
+import type { Report } from '../core/report.js';
 import { reportPage, type PageChart } from './page.js';
 import { renderSvg } from './render.js';
 import type { SampleGroup } from './samples.js';

@@ -2,8 +2,8 @@
 // everything else comes from report.json's counters and the quarantine samples, and every
 // piece of it is escaped here, since ids, channel names and raw records come from the data.
 // No script, and a policy that forbids scripts and fetches, so the page is inert offline.
-import type { Report } from '../report.js';
-import type { SourceName, SourceReport } from '../types.js';
+import type { Report } from '../core/report.js';
+import type { SourceName, SourceReport } from '../core/types.js';
 import type { SampleGroup } from './samples.js';
 import type { ChartSpec } from './specs.js';
 

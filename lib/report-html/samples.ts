@@ -1,7 +1,7 @@
 // A few quarantined records per source and reason, for the report page. The records kept
 // are those with the smallest `pos`, whatever order they arrive in, so the page does not
 // depend on how the events were split across threads.
-import type { QuarantineReason, QuarantineRow, SourceName } from '../types.js';
+import type { QuarantineReason, QuarantineRow, SourceName } from '../core/types.js';
 
 /** One quarantined record as the page shows it: `raw` cut to `rawChars`. */
 export interface QuarantineSample {

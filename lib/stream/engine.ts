@@ -24,18 +24,18 @@
 // can hold it is then complete, so its `is_bot` is what batch says unless the user's burst
 // comes later than that. Output rows are in silver order, (event_ts, event_id).
 import { Heap, Queue } from 'mnemonist';
-import { BotCounter } from './bots.js';
-import { makeCalendar, type Calendar } from './calendar.js';
-import { LOST, NEW, eventBeats, offerVersion } from './dedup.js';
-import { LineSplitter } from './lines.js';
-import { jsonRecords, latin1Of } from './readers.js';
-import { SourceCounts, newSourceReport } from './report.js';
-import { EventScanner } from './scan-event.js';
-import { byTimeThenId } from './silver.js';
-import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js';
-import { isoUtc } from './time.js';
-import type { QuarantineReason, QuarantineRow, SilverEvent, SourceReport } from './types.js';
-import { EVENT_ID_FIELDS, validateEvent } from './validate-event.js';
+import { BotCounter } from '../core/bots.js';
+import { makeCalendar, type Calendar } from '../core/calendar.js';
+import { LOST, NEW, eventBeats, offerVersion } from '../core/dedup.js';
+import { LineSplitter } from '../io/lines.js';
+import { jsonRecords, latin1Of } from '../io/readers.js';
+import { SourceCounts, newSourceReport } from '../core/report.js';
+import { EventScanner } from '../core/scan-event.js';
+import { byTimeThenId } from '../core/silver.js';
+import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
+import { isoUtc } from '../core/time.js';
+import type { QuarantineReason, QuarantineRow, SilverEvent, SourceReport } from '../core/types.js';
+import { EVENT_ID_FIELDS, validateEvent } from '../core/validate-event.js';
 
 /** Where the engine hands its output. Both are called synchronously from push() and end(). */
 export interface StreamSink {

@@ -7,19 +7,19 @@
 // (superseded rows and counts), gatherWinners (silver order) and tableGold; an out-of-core
 // event bucket (batch/event-bucket.ts) runs the same dedupStage and settleDedup on its records.
 import { statSync } from 'node:fs';
-import { makeCalendar, type Calendar } from './calendar.js';
-import { fileError } from './errors.js';
-import { readId } from './fields.js';
-import type { PackedGold } from './gold/codec.js';
-import { addEvent, initGold, type GoldState } from './gold/state.js';
-import { LineSplitter } from './lines.js';
-import { latin1Of, parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from './readers.js';
-import { SourceCounts } from './report.js';
-import { EventScanner } from './scan-event.js';
-import { EventTable, GOLD_KINDS, LineBuffer } from './event-table.js';
-import { trace } from './trace.js';
-import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from './types.js';
-import { EVENT_ID_FIELDS, validateEvent } from './validate-event.js';
+import { makeCalendar, type Calendar } from '../core/calendar.js';
+import { fileError } from '../core/errors.js';
+import { readId } from '../core/fields.js';
+import type { PackedGold } from '../gold/codec.js';
+import { addEvent, initGold, type GoldState } from '../gold/state.js';
+import { LineSplitter } from '../io/lines.js';
+import { latin1Of, parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from '../io/readers.js';
+import { SourceCounts } from '../core/report.js';
+import { EventScanner } from '../core/scan-event.js';
+import { EventTable, GOLD_KINDS, LineBuffer } from '../core/event-table.js';
+import { trace } from '../io/trace.js';
+import type { QuarantineReason, ResolvedOptions, SilverEvent, SourceReport } from '../core/types.js';
+import { EVENT_ID_FIELDS, validateEvent } from '../core/validate-event.js';
 
 /** Text rows (quarantine or superseded), sorted by `pos`. */
 export interface PosRows {

@@ -1,6 +1,6 @@
 // Options of streaming mode (SPEC 8), normalised once at the boundary like the batch ones.
-import { AudicinError } from './errors.js';
-import { badOption, checkOptionsObject, resolveOptions } from './options.js';
+import { AudicinError } from '../core/errors.js';
+import { badOption, checkOptionsObject, resolveOptions } from '../options.js';
 
 /** What a library user may set for the stream engine; every field has a default. */
 export interface StreamOptions {

@@ -8,11 +8,11 @@ import { basename } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsvLine } from 'csv-parse/sync';
-import { AudicinError, fileError } from './errors.js';
+import { AudicinError, fileError } from '../core/errors.js';
 import type { LineSink } from './lines.js';
-import { keepExactIds } from './numeric-ids.js';
+import { keepExactIds } from '../core/numeric-ids.js';
 import type { FileSink } from './output.js';
-import type { QuarantineReason } from './types.js';
+import type { QuarantineReason } from '../core/types.js';
 
 /** Where a reader hands its records. */
 export interface RecordSink<T> {

@@ -3,10 +3,10 @@
 // aggregated, as in the batch run. Late events never reach gold, so nothing counts twice.
 // Transport-free: the `gold` command and library users push bytes and call finish().
 import { GOLD_TABLES, addEvent, addMarketing, addSubscription, finishGold, initGold, type GoldState,
-  type GoldTables } from './gold/index.js';
-import { createStreamEngine, type StreamEngine } from './stream.js';
-import type { StreamOptions } from './stream-options.js';
-import type { QuarantineRow, SilverMarketing, SilverSubscription } from './types.js';
+  type GoldTables } from '../gold/index.js';
+import { createStreamEngine, type StreamEngine } from './engine.js';
+import type { StreamOptions } from './options.js';
+import type { QuarantineRow, SilverMarketing, SilverSubscription } from '../core/types.js';
 
 /** Silver subscriptions and marketing rows (already validated and deduplicated). */
 export interface SideSources {

@@ -7,7 +7,7 @@
 // backpressure bookkeeping. Every call goes through an `OutputFs`, so tests can fail it.
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AudicinError, OUTPUT_FULL, fileError } from './errors.js';
+import { AudicinError, OUTPUT_FULL, fileError } from '../core/errors.js';
 import { realFs, type OutputFs } from './output-fs.js';
 
 const BUFFER_BYTES = 1 << 20;

@@ -2,11 +2,11 @@
 // event-partition.ts) and merges what they return. One partition runs inline, no thread.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AudicinError, type ErrorCode } from './errors.js';
+import { AudicinError, type ErrorCode } from '../core/errors.js';
 import { processEventPartition, type PartitionResult } from './event-partition.js';
-import { uncompressedSize } from './readers.js';
-import { trace } from './trace.js';
-import type { ResolvedOptions } from './types.js';
+import { uncompressedSize } from '../io/readers.js';
+import { trace } from '../io/trace.js';
+import type { ResolvedOptions } from '../core/types.js';
 
 /** Below this size a thread costs more than it saves. */
 const THREADS_FROM_BYTES = 16 << 20;

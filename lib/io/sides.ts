@@ -2,16 +2,16 @@
 // through their splitter, reader, validator and dedup rule, for the batch run and the
 // `gold` command alike. Node-only (files); quarantined records go to a callback as they
 // are found, and the bytes to bronze when a sink is given.
-import { DedupMap, arrivalBeats, subscriptionBeats, type Version } from './dedup.js';
-import type { Rejection } from './fields.js';
+import { DedupMap, arrivalBeats, subscriptionBeats, type Version } from '../core/dedup.js';
+import type { Rejection } from '../core/fields.js';
 import { JsonArraySplitter } from './json-array.js';
 import { LineSplitter, type LineSink } from './lines.js';
 import type { FileSink } from './output.js';
 import { checkSourceFile, csvRecords, jsonRecords, landSource, sourceName, type CsvRow, type Landed, type RecordSink } from './readers.js';
-import { SourceCounts } from './report.js';
-import type { QuarantineReason, QuarantineRow, SilverMarketing, SilverSubscription, SourceReport } from './types.js';
-import { validateMarketing } from './validate-marketing.js';
-import { SUBSCRIPTION_ID_FIELDS, validateSubscription } from './validate-subscription.js';
+import { SourceCounts } from '../core/report.js';
+import type { QuarantineReason, QuarantineRow, SilverMarketing, SilverSubscription, SourceReport } from '../core/types.js';
+import { validateMarketing } from '../core/validate-marketing.js';
+import { SUBSCRIPTION_ID_FIELDS, validateSubscription } from '../core/validate-subscription.js';
 
 /** What reading one side source leaves: its winners, its counters and its bytes' fingerprint. */
 export interface SideRead<T> {

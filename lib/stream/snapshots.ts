@@ -2,7 +2,7 @@
 // current gold tables as a numbered snapshot, read from the same accumulators the end of input
 // finishes, so taking one changes nothing that follows. Transport-free: the input is any async
 // iterable of chunks, and the clock is a Ticker a test can drive by hand.
-import { goldLines, type GoldStream, type SideSources } from './stream-gold.js';
+import { goldLines, type GoldStream, type SideSources } from './gold.js';
 
 /** Wall-clock ticks, consumed one at a time. */
 export interface Ticker {

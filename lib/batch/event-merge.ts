@@ -1,15 +1,15 @@
 // Merges the event partitions of a batch run: counters and gold state add up, quarantine
 // and superseded rows interleave by pos, and winners interleave by (event_ts, event_id).
 // Bots are found on that time-ordered sequence, then silver is written with the flag set.
-import { botsInOrder } from './bots.js';
-import { unpackGold } from './gold/codec.js';
-import { mergeGold, type GoldState } from './gold/state.js';
+import { botsInOrder } from '../core/bots.js';
+import { unpackGold } from '../gold/codec.js';
+import { mergeGold, type GoldState } from '../gold/state.js';
 import type { PartitionResult, PosRows, Winners } from './event-partition.js';
-import type { FileSink } from './output.js';
-import { SourceCounts } from './report.js';
-import type { SilverJob } from './silver-writer.js';
-import { trace } from './trace.js';
-import type { SourceReport } from './types.js';
+import type { FileSink } from '../io/output.js';
+import { SourceCounts } from '../core/report.js';
+import type { SilverJob } from '../io/silver-writer.js';
+import { trace } from '../io/trace.js';
+import type { SourceReport } from '../core/types.js';
 
 export interface MergedEvents {
   info: SourceReport;

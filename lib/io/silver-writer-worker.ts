@@ -1,7 +1,7 @@
 // Worker-thread entry of the silver events writer (see silver-writer.ts). Every failure,
 // a full disk included, goes back to the main thread as a message: the run must fail.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isAudicinError } from './errors.js';
+import { isAudicinError } from '../core/errors.js';
 import { faultyFs, realFs } from './output-fs.js';
 import { fileOpener, silverEventSink, writeSilverEvents } from './silver-writer.js';
 

@@ -1,10 +1,10 @@
 // Worker-thread entry: runs one event partition and posts it back, moving (not copying)
 // its typed arrays. Errors travel as plain data so the main thread can show one line.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isAudicinError } from './errors.js';
+import { isAudicinError } from '../core/errors.js';
 import { processEventPartition } from './event-partition.js';
-import { packGold, packedBuffers } from './gold/codec.js';
-import { trace } from './trace.js';
+import { packGold, packedBuffers } from '../gold/codec.js';
+import { trace } from '../io/trace.js';
 
 const { path, opts, part, count } = workerData;
 try {

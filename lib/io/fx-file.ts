@@ -1,9 +1,9 @@
 // Reading a user's FX table file (`--fx`); the table's rules are fx.ts's.
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsvLine } from 'csv-parse/sync';
-import { AudicinError, fileError } from './errors.js';
-import { show } from './fields.js';
-import { fxEntries, fxTable, type FxEntry } from './fx.js';
+import { AudicinError, fileError } from '../core/errors.js';
+import { show } from '../core/fields.js';
+import { fxEntries, fxTable, type FxEntry } from '../core/fx.js';
 
 /**
  * Reads a rate table from a JSON object file (`{"USD": 1, "GBP": 1.27}`) or a CSV with

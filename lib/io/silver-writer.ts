@@ -5,13 +5,13 @@
 // with the main thread's work.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { VERSIONS_AFTER_BOT } from './event-table.js';
-import { AudicinError, type ErrorCode } from './errors.js';
+import { VERSIONS_AFTER_BOT } from '../core/event-table.js';
+import { AudicinError, type ErrorCode } from '../core/errors.js';
 import { FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
-import { SilverEventsParquet } from './parquet/silver-events.js';
-import { sinkOutput } from './parquet/staging.js';
-import type { SilverFormat } from './types.js';
+import { SilverEventsParquet } from '../parquet/silver-events.js';
+import { sinkOutput } from '../parquet/staging.js';
+import type { SilverFormat } from '../core/types.js';
 
 /** Where silver events go, one row at a time in silver order, whatever the format. */
 export interface SilverEventSink {

@@ -2,12 +2,12 @@
 // adapter over createStreamEngine; backpressure comes from the Transform's own flow (the
 // next input chunk waits while the readable side is full) and from the rejects stream.
 import { Transform, type TransformCallback } from 'node:stream';
-import { badOption, checkOptionsObject } from './options.js';
-import { eventLine } from './silver.js';
-import { writeSilverLine } from './silver-writer.js';
-import { createStreamEngine, writtenLine, type StreamEngine } from './stream.js';
-import type { StreamOptions } from './stream-options.js';
-import type { QuarantineRow, SilverEvent } from './types.js';
+import { badOption, checkOptionsObject } from '../options.js';
+import { eventLine } from '../core/silver.js';
+import { writeSilverLine } from '../io/silver-writer.js';
+import { createStreamEngine, writtenLine, type StreamEngine } from './engine.js';
+import type { StreamOptions } from './options.js';
+import type { QuarantineRow, SilverEvent } from '../core/types.js';
 
 /** Rows are gathered into chunks of about this many bytes on the readable side. */
 const CHUNK_BYTES = 1 << 20;
