@@ -44,7 +44,7 @@ interface Interned {
   next: Interned | undefined;
 }
 
-/** Distinct byte strings and their text, found by an FNV-1a hash of the bytes. */
+/** Distinct byte strings and their text, found by an FNV-1a hash of the bytes; cleared with each row group, so bounded by it. */
 class Interner {
   private readonly table = new Map<number, Interned>();
 
@@ -52,12 +52,15 @@ class Interner {
     let h = 0x811c9dc5;
     for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     for (let e = this.table.get(h); e !== undefined; e = e.next) if (same(b, from, to, e.bytes)) return e.text;
-    // Bounded: past a million values, start again (a value then gets a second string, no harm).
-    if (this.table.size >= 1 << 20) this.table.clear();
     const bytes = copyOf(b, from, to);
     const text = dec.decode(bytes);
     this.table.set(h, { bytes, text, next: this.table.get(h) });
     return text;
+  }
+
+  /** Forgets every value: a dictionary is per column chunk, so sharing matters within a row group only. */
+  clear(): void {
+    this.table.clear();
   }
 }
 
@@ -231,6 +234,7 @@ export class SilverEventsParquet {
     this.file.writer.writeColumns(g.values.map((data, c): ColumnChunkData => ({ column: c, data })), g.rows);
     this.files[this.files.length - 1]!.rows += g.rows;
     g.clear();
+    this.interner.clear();
   }
 
   private endFile(): void {
