@@ -11,7 +11,7 @@ import { makeCalendar, type Calendar } from '../core/calendar.js';
 import { fileError } from '../core/errors.js';
 import { readId } from '../core/fields.js';
 import type { PackedGold } from '../gold/codec.js';
-import { addEvent, initGold, type GoldState } from '../gold/state.js';
+import { addUserEvent, initGold, userOf, type GoldState, type UserAcc } from '../gold/state.js';
 import { LineSplitter } from '../io/lines.js';
 import { latin1Of, parseJsonLine, readChunks, tooLongDetail, type ParsedLine } from '../io/readers.js';
 import { SourceCounts } from '../core/report.js';
@@ -165,20 +165,22 @@ export function supersededRows(file: string, table: EventTable): PosRows {
   };
 }
 
-// addEvent reads only these fields; one object serves every call.
-const scratch = { event_id: '', user_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
-  Pick<SilverEvent, 'event_id' | 'user_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
+// addUserEvent reads only these fields; one object serves every call.
+const scratch = { event_id: '', ts: 0, event_type: '', usd_micros: null, acquisition_channel: null } as
+  Pick<SilverEvent, 'event_id' | 'ts' | 'event_type' | 'usd_micros' | 'acquisition_channel'>;
 
-/** Accumulates one winner into gold from the compact fields EventTable keeps (kind: index into GOLD_KINDS; micros NaN: none). */
-export function addWinnerToGold(gold: GoldState, cal: Calendar, id: string, user: string, ts: number, kind: number,
+/**
+ * Accumulates one winner of the user whose accumulator is `u` into gold, from the compact
+ * fields EventTable keeps (kind: index into GOLD_KINDS; micros NaN: none).
+ */
+export function addWinnerToGold(u: UserAcc, cal: Calendar, id: string, ts: number, kind: number,
   micros: number, channel: string | null | undefined): void {
   scratch.event_id = id;
-  scratch.user_id = user;
   scratch.ts = ts;
   scratch.event_type = GOLD_KINDS[kind];
   scratch.usd_micros = Number.isNaN(micros) ? null : micros;
   scratch.acquisition_channel = kind === 1 ? channel ?? null : null;
-  addEvent(gold, scratch as SilverEvent, cal);
+  addUserEvent(u, scratch as SilverEvent, cal);
 }
 
 /** The validate-and-dedup stage of one partition or event bucket: where its records go, and what they leave. */
@@ -292,11 +294,15 @@ export function gatherWinners(table: EventTable, order: Uint32Array): Winners {
 
 /** The gold state of the winners of `table`. */
 export function tableGold(table: EventTable, cal: Calendar): GoldState {
-  // Gold does not care about order: slot order reads memory front to back.
+  // Gold does not care about order: slot order reads memory front to back. Users are looked
+  // up by name once each, then by their number in the table.
   const gold = initGold();
+  const accs: (UserAcc | undefined)[] = new Array(table.userNames.length);
   for (let slot = 0; slot < table.size; slot++) {
-    addWinnerToGold(gold, cal, table.ids[slot], table.userNames[table.user.get(slot)], table.ts.get(slot),
-      table.kind.get(slot), table.micros.get(slot), table.channels.get(slot));
+    const user = table.user.get(slot), kind = table.kind.get(slot);
+    const u = accs[user] ??= userOf(gold, table.userNames[user]);
+    addWinnerToGold(u, cal, table.ids[slot], table.ts.get(slot), kind, table.micros.get(slot),
+      kind === 1 ? table.channels.get(slot) : null);
   }
   return gold;
 }

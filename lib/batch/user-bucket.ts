@@ -12,7 +12,7 @@ import { makeCalendar } from '../core/calendar.js';
 import { fileError } from '../core/errors.js';
 import { addWinnerToGold } from './event-partition.js';
 import { reduceGold } from '../gold/partial.js';
-import { initGold } from '../gold/state.js';
+import { initGold, userOf, type UserAcc } from '../gold/state.js';
 import type { ResolvedOptions } from '../core/types.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { readWinner, type WinnerRecord } from './event-bucket.js';
@@ -74,18 +74,21 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   const ts = new Float64Vector(1024), start = new Float64Vector(1024), versions = new Uint32Vector(1024);
   const botAt = new Uint32Vector(1024), user = new Uint32Vector(1024);
   const ids: string[] = [], userNames: string[] = [], userIndex = new Map<string, number>();
+  /** Each user's gold accumulator, by number in userNames. */
+  const accs: UserAcc[] = [];
   const lines = new Bytes(frameBytes);
   const w = {} as WinnerRecord;
   for (const input of job.inputs) {
     const r = new FrameReader(input.path, 1 << 20, input.from, input.to);
     while (readWinner(r, w) !== null) {
-      // Gold does not care about order: it accumulates as the winners load.
-      addWinnerToGold(gold, cal, w.id, w.user, w.ts, w.kind, w.micros, w.channel);
       let u = userIndex.get(w.user);
       if (u === undefined) {
         userIndex.set(w.user, (u = userNames.length));
         userNames.push(w.user);
+        accs.push(userOf(gold, w.user));
       }
+      // Gold does not care about order: it accumulates as the winners load.
+      addWinnerToGold(accs[u]!, cal, w.id, w.ts, w.kind, w.micros, w.channel);
       ts.push(w.ts);
       versions.push(w.versions);
       botAt.push(w.botAt);

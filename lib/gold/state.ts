@@ -63,7 +63,8 @@ export function channelOf(raw: string | null | undefined): string {
   return c === '' ? 'unknown' : c;
 }
 
-function userOf(state: GoldState, id: string): UserAcc {
+/** The accumulator of user `id`, made on first use. */
+export function userOf(state: GoldState, id: string): UserAcc {
   let u = state.users.get(id);
   if (u === undefined) {
     u = { days: new Map(), signup: null };
@@ -76,7 +77,11 @@ const earlier = (a: SignupAcc, b: SignupAcc): boolean => a.ts < b.ts || (a.ts ==
 
 /** Accumulates one silver event (bots included). `cal` is the reporting calendar. */
 export function addEvent(state: GoldState, e: SilverEvent, cal: Calendar): void {
-  const u = userOf(state, e.user_id);
+  addUserEvent(userOf(state, e.user_id), e, cal);
+}
+
+/** Accumulates one silver event of the user whose accumulator is `u` (its `user_id` is not read). */
+export function addUserEvent(u: UserAcc, e: Omit<SilverEvent, 'user_id'>, cal: Calendar): void {
   const dayNum = cal.dayNumber(e.ts);
   let d = u.days.get(dayNum);
   if (d === undefined) {
