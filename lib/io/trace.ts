@@ -6,7 +6,14 @@
 import { isMainThread, Worker } from 'node:worker_threads';
 
 const on = process.env.AUDICIN_TRACE !== undefined && process.env.AUDICIN_TRACE !== '';
-const start = performance.now();
+/**
+ * The process's start on the wall clock, in ms: the main thread's time origin, which it hands
+ * to its worker threads through the environment they copy, so every thread's lines share one
+ * time line (a worker's own performance.now() starts with the worker).
+ */
+const T0 = 'AUDICIN_TRACE_T0';
+if (on && isMainThread) process.env[T0] = String(performance.timeOrigin);
+const start = Number(process.env[T0] ?? performance.timeOrigin) - performance.timeOrigin;
 const MB = 1 << 20;
 const peak = new Float64Array(new SharedArrayBuffer(8));
 if (on && isMainThread) {
@@ -16,7 +23,7 @@ setInterval(() => { peak[0] = Math.max(peak[0], process.memoryUsage.rss()); }, 2
   { eval: true, workerData: peak.buffer }).unref();
 }
 
-/** Prints `label` with the ms since the process (or worker) started this module, the RSS and the peak RSS. */
+/** Prints `label` with the ms since the process started, the RSS and the peak RSS. */
 export function trace(label: string): void {
   if (!on) return;
   const rss = process.memoryUsage.rss();
