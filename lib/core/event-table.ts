@@ -171,9 +171,44 @@ export class EventTable {
 
   /** Slots sorted by silver order, `(event_ts, event_id)`. */
   sortedSlots(): Uint32Array {
-    const order = new Uint32Array(this.size);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    const ts = this.ts, ids = this.ids;
-    return order.sort((a, b) => ts.get(a) - ts.get(b) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    const ts = new Float64Array(this.size);
+    for (let i = 0; i < ts.length; i++) ts[i] = this.ts.get(i);
+    return silverOrder(ts, this.ids, ts.length);
   }
+}
+
+/**
+ * The indexes `0 … n−1` sorted by `(ts[i], ids[i])`, silver order. Sorting with a comparator
+ * calls back into JavaScript for every comparison; instead, when every key fits a double
+ * exactly, each index is packed with its time as `(ts − min) · n + i` and the keys are sorted
+ * natively, then only runs of equal times are ordered by id.
+ */
+export function silverOrder(ts: Float64Array, ids: readonly string[], n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  const byId = (a: number, b: number): number => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (ts[i]! < min) min = ts[i]!;
+    if (ts[i]! > max) max = ts[i]!;
+  }
+  if (!(n > 0 && (max - min + 1) * n <= Number.MAX_SAFE_INTEGER)) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => ts[a]! - ts[b]! || byId(a, b));
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (ts[i]! - min) * n + i;
+  keys.sort();
+  for (let k = 0; k < n; k++) {
+    // keys[k] % n, without the slow floating-point modulo; the quotient may round one off.
+    const key = keys[k]!, q = Math.floor(key / n);
+    const i = key - q * n;
+    order[k] = i < 0 ? i + n : i >= n ? i - n : i;
+  }
+  for (let from = 0; from < n;) {
+    let to = from + 1;
+    while (to < n && ts[order[to]!] === ts[order[from]!]) to++;
+    if (to - from > 1) order.subarray(from, to).sort(byId);
+    from = to;
+  }
+  return order;
 }
