@@ -9,6 +9,7 @@ import { serialize } from 'node:v8';
 import { Float64Vector, Uint32Vector } from 'mnemonist';
 import { botsInOrder } from '../core/bots.js';
 import { makeCalendar } from '../core/calendar.js';
+import { silverOrderOf } from '../core/event-table.js';
 import { fileError } from '../core/errors.js';
 import { addWinnerToGold } from './event-partition.js';
 import { reduceGold } from '../gold/partial.js';
@@ -99,9 +100,7 @@ export function userBucket(job: UserBucketJob): UserBucketResult {
   }
   const n = ids.length;
   start.push(lines.length);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => ts.get(a) - ts.get(b) || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const order = silverOrderOf(ts, ids);
 
   // Bots (SPEC 4) on the time-ordered winners, then the bots' peaks.
   const { isBot, peaks } = botsInOrder(userNames.length, n, (k) => user.get(order[k]), (k) => ts.get(order[k]),

@@ -171,10 +171,15 @@ export class EventTable {
 
   /** Slots sorted by silver order, `(event_ts, event_id)`. */
   sortedSlots(): Uint32Array {
-    const ts = new Float64Array(this.size);
-    for (let i = 0; i < ts.length; i++) ts[i] = this.ts.get(i);
-    return silverOrder(ts, this.ids, ts.length);
+    return silverOrderOf(this.ts, this.ids);
   }
+}
+
+/** The indexes of `ids` sorted by `(ts, id)`, silver order, the times being in a vector (see silverOrder). */
+export function silverOrderOf(ts: Float64Vector, ids: readonly string[]): Uint32Array {
+  const times = new Float64Array(ids.length);
+  for (let i = 0; i < times.length; i++) times[i] = ts.get(i);
+  return silverOrder(times, ids, times.length);
 }
 
 /**
