@@ -4,15 +4,14 @@
 import { AudicinError, isAudicinError } from '../core/errors.js';
 import { commandHelp, isCommand, mainHelp, parseFlags, type Command, type Parsed } from './flags.js';
 import { processIo, writeOut, type CommandIo } from './output.js';
-import { runCommand } from './run.js';
-import { showCommand } from './show.js';
-import { goldCommand, streamCommand } from './stream.js';
 
 const COMMANDS: Record<Command, (parsed: Parsed, io: CommandIo) => Promise<number>> = {
-  run: ({ values }, io) => runCommand(values, io),
-  stream: ({ values }, io) => streamCommand(values, io),
-  gold: ({ values }, io) => goldCommand(values, io),
-  show: ({ values, positionals }, io) => showCommand(values, positionals, io),
+  // Each command's modules load when it runs: `stream` starts without the Parquet reader or
+  // the progress bar, `show` without the engine.
+  run: async ({ values }, io) => (await import('./run.js')).runCommand(values, io),
+  stream: async ({ values }, io) => (await import('./stream.js')).streamCommand(values, io),
+  gold: async ({ values }, io) => (await import('./stream.js')).goldCommand(values, io),
+  show: async ({ values, positionals }, io) => (await import('./show.js')).showCommand(values, positionals, io),
 };
 
 const ignore = (): void => undefined;

@@ -105,3 +105,25 @@ export function marketingLine(m: SilverMarketing): string {
 /** Silver event order: `(event_ts, event_id)`. */
 export const byTimeThenId = (a: SilverEvent, b: SilverEvent): number =>
   a.ts - b.ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
+
+/** Where a silver line is written: text, or bytes `[from, to)` of a buffer. */
+export interface LineSink {
+  write(text: string): void;
+  writeBytes(bytes: Uint8Array, from: number, to: number): void;
+}
+
+/**
+ * Writes the silver line `bytes[from, to)`, written with is_bot false and versions 1, with
+ * `is_bot` and `versions` patched where they differ; `botAt` is the offset of the `false`.
+ */
+export function writeSilverLine(sink: LineSink, bytes: Uint8Array, from: number, to: number,
+  botAt: number, versions: number, bot: boolean): void {
+  if (!bot && versions === 1) {
+    sink.writeBytes(bytes, from, to);
+    return;
+  }
+  const at = from + botAt;
+  sink.writeBytes(bytes, from, at);
+  sink.write(`${bot},"versions":${versions}`);
+  sink.writeBytes(bytes, at + VERSIONS_AFTER_BOT + 1, to);
+}

@@ -5,7 +5,7 @@
 // with the main thread's work.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { VERSIONS_AFTER_BOT } from '../core/event-table.js';
+import { writeSilverLine } from '../core/silver.js';
 import { AudicinError, type ErrorCode } from '../core/errors.js';
 import { FileSink } from './output.js';
 import type { FaultPlan, OutputFs } from './output-fs.js';
@@ -79,22 +79,6 @@ export function writeSilverEvents(sink: SilverEventSink, job: SilverJob): void {
     sink.add(lines[part[k]], w.start[i], w.end[i], w.botAt[i], w.versions[i], w.botFlags[w.users[i]] === 1);
   }
   sink.close();
-}
-
-/**
- * Writes the silver line `bytes[from, to)`, written with is_bot false and versions 1, with
- * `is_bot` and `versions` patched where they differ; `botAt` is the offset of the `false`.
- */
-export function writeSilverLine(sink: Pick<FileSink, 'write' | 'writeBytes'>, bytes: Buffer, from: number, to: number,
-  botAt: number, versions: number, bot: boolean): void {
-  if (!bot && versions === 1) {
-    sink.writeBytes(bytes, from, to);
-    return;
-  }
-  const at = from + botAt;
-  sink.writeBytes(bytes, from, at);
-  sink.write(`${bot},"versions":${versions}`);
-  sink.writeBytes(bytes, at + VERSIONS_AFTER_BOT + 1, to);
 }
 
 /**

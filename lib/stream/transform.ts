@@ -4,7 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { badOption, checkOptionsObject } from '../options.js';
 import { eventLine } from '../core/silver.js';
-import { writeSilverLine } from '../io/silver-writer.js';
+import { writeSilverLine } from '../core/silver.js';
 import { createStreamEngine, writtenLine, type StreamEngine } from './engine.js';
 import type { StreamOptions } from './options.js';
 import type { QuarantineRow, SilverEvent } from '../core/types.js';
