@@ -23,10 +23,11 @@
 // frontier is a bot window past it too (event_ts + botWindowMs <= F): every window that
 // can hold it is then complete, so its `is_bot` is what batch says unless the user's burst
 // comes later than that. Output rows are in silver order, (event_ts, event_id).
-import { Heap, Queue } from 'mnemonist';
+import { Queue } from 'mnemonist';
 import { BotCounter } from '../core/bots.js';
 import { makeCalendar, type Calendar } from '../core/calendar.js';
 import { LOST, NEW, eventBeats, offerVersion } from '../core/dedup.js';
+import { NearOrderQueue } from '../core/near-order.js';
 import { LineSplitter } from '../io/lines.js';
 import { jsonRecords, latin1Of } from '../io/readers.js';
 import { SourceCounts, newSourceReport } from '../core/report.js';
@@ -117,8 +118,11 @@ class StreamCore implements StreamEngine {
    * serves both, so a version costs one lookup to be told pending, final or new.
    */
   private readonly slots = new Map<string, Slot>();
-  /** Winners by (event_ts, event_id); entries whose record no longer wins are skipped when popped. */
-  private readonly byTime = new Heap<SilverEvent>(byTimeThenId);
+  /**
+   * Winners by (event_ts, event_id); entries whose record no longer wins are skipped when popped.
+   * Events arrive nearly in time order, which the queue turns into a comparison or two each.
+   */
+  private readonly byTime = new NearOrderQueue<SilverEvent>(byTimeThenId);
   /** Final rows waiting for the bot window, in finalisation order. */
   private readonly ready = new Queue<SilverEvent>();
   /** Final ids still remembered, oldest first, with their winners' event_ts. */
