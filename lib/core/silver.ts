@@ -103,7 +103,7 @@ export function marketingLine(m: SilverMarketing): string {
 }
 
 /** Silver event order: `(event_ts, event_id)`. */
-export const byTimeThenId = (a: SilverEvent, b: SilverEvent): number =>
+export const byTimeThenId = (a: Pick<SilverEvent, 'ts' | 'event_id'>, b: Pick<SilverEvent, 'ts' | 'event_id'>): number =>
   a.ts - b.ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
 /** Where a silver line is written: text, or bytes `[from, to)` of a buffer. */

@@ -31,39 +31,58 @@ import { NearOrderQueue } from '../core/near-order.js';
 import { LineSplitter } from '../io/lines.js';
 import { jsonRecords, latin1Of } from '../io/readers.js';
 import { SourceCounts, newSourceReport } from '../core/report.js';
-import { EventScanner } from '../core/scan-event.js';
+import { EventScanner, type ScannedEvent } from '../core/scan-event.js';
 import { byTimeThenId } from '../core/silver.js';
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './options.js';
 import { isoUtc } from '../core/time.js';
 import type { QuarantineReason, QuarantineRow, SilverEvent, SourceReport } from '../core/types.js';
 import { EVENT_ID_FIELDS, validateEvent } from '../core/validate-event.js';
 
-/** Where the engine hands its output. Both are called synchronously from push() and end(). */
+/** Where the engine hands its output. Every method is called synchronously from push() and end(). */
 export interface StreamSink {
   /** A final silver event, `is_bot` as known when emitted; rows come in (event_ts, event_id) order. */
   event(e: SilverEvent): void;
   /** A quarantined record: invalid, or `late_event`. */
   reject(row: QuarantineRow): void;
   /**
-   * True: the events the byte scanner read carry their silver line as first written (is_bot
-   * false, versions 1), for writtenLine(), so writing a row costs a copy. Default false.
+   * Given, the rows the byte scanner read come here instead of to `event()`, in the same order,
+   * as their silver line and the few fields the window keeps: no event object is built, and
+   * writing a row costs a copy. Default: none, every row comes to `event()`.
    */
-  lines?: boolean;
+  line?(row: LineRow): void;
 }
 
-/** A silver line as the scanner wrote it: `bytes[start, end)`, the `false` of is_bot at `start + botAt`. */
-export interface WrittenLine {
-  bytes: Buffer;
-  start: number;
-  end: number;
-  botAt: number;
+/**
+ * A row the byte scanner read, for a sink with `line()`: its silver line as first written (is_bot
+ * false, versions 1) is `bytes[start, end)`, the `false` of is_bot at `start + botAt`; `is_bot`
+ * and `versions` are the final ones, to patch in (writeSilverLine).
+ */
+export class LineRow {
+  readonly event_id: string;
+  readonly user_id: string;
+  readonly ts: number;
+  readonly pos: number;
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+  readonly botAt: number;
+  versions = 1;
+  is_bot = false;
+
+  constructor(scanned: ScannedEvent, bytes: Buffer) {
+    this.event_id = scanned.event_id;
+    this.user_id = scanned.user_id;
+    this.ts = scanned.ts;
+    this.pos = scanned.pos;
+    this.bytes = bytes;
+    this.start = scanned.start;
+    this.end = scanned.end;
+    this.botAt = scanned.botAt;
+  }
 }
 
-const LINE = Symbol('silver line');
-type WithLine = SilverEvent & { [LINE]?: WrittenLine };
-
-/** The line an event of a `lines` sink carries, or undefined (the reference path read it: write it with eventLine). */
-export const writtenLine = (e: SilverEvent): WrittenLine | undefined => (e as WithLine)[LINE];
+/** A row in the window: a whole event, or a scanned line for a sink with `line()`. */
+type Row = SilverEvent | LineRow;
 
 /** Lines are written into slabs of this size; a slab is dropped once its rows are emitted. */
 const SLAB_BYTES = 1 << 20;
@@ -102,7 +121,7 @@ const duration = (ms: number): string =>
   ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 
 /** A slot of the id map: the current winner of a pending id, or the event_ts of a final one. */
-type Slot = SilverEvent | number;
+type Slot = Row | number;
 
 class StreamCore implements StreamEngine {
   readonly options: ResolvedStreamOptions;
@@ -122,9 +141,9 @@ class StreamCore implements StreamEngine {
    * Winners by (event_ts, event_id); entries whose record no longer wins are skipped when popped.
    * Events arrive nearly in time order, which the queue turns into a comparison or two each.
    */
-  private readonly byTime = new NearOrderQueue<SilverEvent>(byTimeThenId);
+  private readonly byTime = new NearOrderQueue<Row>(byTimeThenId);
   /** Final rows waiting for the bot window, in finalisation order. */
-  private readonly ready = new Queue<SilverEvent>();
+  private readonly ready = new Queue<Row>();
   /** Final ids still remembered, oldest first, with their winners' event_ts. */
   private readonly finalIds = new Queue<string>();
   private readonly finalTimes = new Queue<number>();
@@ -160,7 +179,7 @@ class StreamCore implements StreamEngine {
       blank: () => { this.counts.blank(); },
     }, EVENT_ID_FIELDS);
     const slab = { bytes: Buffer.allocUnsafe(SLAB_BYTES), length: 0 };
-    const lines = sink.lines === true;
+    const lines = sink.line !== undefined;
     this.splitter = new LineSplitter({
       line: (bytes, pos) => {
         let out: typeof slab | null = null;
@@ -174,12 +193,9 @@ class StreamCore implements StreamEngine {
         }
         const scanned = scanner.scan(bytes, pos, out);
         if (scanned === null) return parsed.line(bytes, pos);
-        const e: WithLine = scanner.event();
-        if (lines) {
-          e[LINE] = { bytes: slab.bytes, start: scanned.start, end: scanned.end, botAt: scanned.botAt };
-          slab.length = scanned.end;
-        }
-        this.offer(e, bytes);
+        if (!lines) return this.offer(scanner.event(), bytes);
+        slab.length = scanned.end;
+        this.offer(new LineRow(scanned, slab.bytes), bytes);
       },
       blank: (pos) => parsed.blank(pos),
       tooLong: (head, pos, bytes) => parsed.tooLong(head, pos, bytes),
@@ -218,7 +234,7 @@ class StreamCore implements StreamEngine {
    * One valid version: late, or offered to dedup. State is brought up to date after every
    * version that moves the watermark, so the result never depends on how input is chunked.
    */
-  private offer(e: SilverEvent, raw: Buffer): void {
+  private offer(e: Row, raw: Buffer): void {
     if (e.ts < this.frontier) {
       return this.reject(e.pos, 'late_event', `event_ts ${isoUtc(e.ts)} is more than the window `
         + `(${duration(this.options.windowMs)}) behind the watermark ${isoUtc(this.watermark)}`, raw.toString('utf8'));
@@ -271,7 +287,8 @@ class StreamCore implements StreamEngine {
       counter.evict(e.user_id, F);
       info.pending--;
       this.counts.silver();
-      this.sink.event(e);
+      if (e instanceof LineRow) this.sink.line!(e);
+      else this.sink.event(e);
     }
     const forgetBefore = F - this.options.retainMs;
     for (let ts = this.finalTimes.peek(); ts !== undefined && ts < forgetBefore; ts = this.finalTimes.peek()) {

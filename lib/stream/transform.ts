@@ -5,7 +5,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { badOption, checkOptionsObject } from '../options.js';
 import { eventLine } from '../core/silver.js';
 import { writeSilverLine } from '../core/silver.js';
-import { createStreamEngine, writtenLine, type StreamEngine } from './engine.js';
+import { createStreamEngine, type LineRow, type StreamEngine } from './engine.js';
 import type { StreamOptions } from './options.js';
 import type { QuarantineRow, SilverEvent } from '../core/types.js';
 
@@ -51,31 +51,29 @@ export class SilverTransform extends Transform {
       : this.target !== null ? (row: QuarantineRow) => { this.rejected.push(JSON.stringify(row) + '\n'); }
         : (row: QuarantineRow) => { this.emit('reject', row); };
     let engine: StreamEngine | null = null;
-    // Rows the scanner read carry their line: copied with is_bot and versions patched.
     const out = {
       write: (text: string): void => { this.used += this.chunk.write(text, this.used, text.length * 3); },
       writeBytes: (bytes: Buffer, from: number, to: number): void => { this.used += bytes.copy(this.chunk, this.used, from, to); },
     };
-    const onEvent = objects ? (e: SilverEvent) => { this.push(e); } : (e: SilverEvent) => {
-      const line = writtenLine(e);
-      if (line !== undefined) {
-        // Patching grows a line by the digits of versions at most.
-        const bytes = line.end - line.start + 16;
-        if (this.used + bytes > this.chunk.length) {
-          this.pushLines();
-          if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
-        }
-        return writeSilverLine(out, line.bytes, line.start, line.end, line.botAt, e.versions, e.is_bot);
+    const room = (bytes: number): void => {
+      if (this.used + bytes > this.chunk.length) {
+        this.pushLines();
+        if (bytes > this.chunk.length) this.chunk = Buffer.allocUnsafe(bytes);
       }
+    };
+    // Rows the scanner read come as their line: copied with is_bot and versions patched.
+    const onLine = (row: LineRow): void => {
+      // Patching grows a line by the digits of versions at most.
+      room(row.end - row.start + 16);
+      writeSilverLine(out, row.bytes, row.start, row.end, row.botAt, row.versions, row.is_bot);
+    };
+    const onEvent = objects ? (e: SilverEvent) => { this.push(e); } : (e: SilverEvent) => {
       const text = eventLine(e, engine!.calendar);
       // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-      if (this.used + text.length * 3 > this.chunk.length) {
-        this.pushLines();
-        if (text.length * 3 > this.chunk.length) this.chunk = Buffer.allocUnsafe(text.length * 3);
-      }
+      room(text.length * 3);
       this.used += this.chunk.write(text, this.used, text.length * 3);
     };
-    engine = createStreamEngine(options, { event: onEvent, reject: onReject, lines: !objects });
+    engine = createStreamEngine(options, { event: onEvent, reject: onReject, line: objects ? undefined : onLine });
     this.engine = engine;
     if (this.target !== null) this.target.on('error', (err: Error) => this.destroy(err));
   }
