@@ -11,6 +11,8 @@ import type { QuarantineRow, SilverEvent } from '../core/types.js';
 
 /** Rows are gathered into chunks of about this many bytes on the readable side. */
 const CHUNK_BYTES = 1 << 20;
+/** Past a push, the rest of a chunk serves the next rows while at least this long. */
+const MIN_ROOM = 1 << 16;
 
 export interface SilverTransformOptions extends StreamOptions {
   /**
@@ -101,7 +103,9 @@ export class SilverTransform extends Transform {
   private pushLines(): void {
     if (this.used === 0) return;
     const full = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    // Rows of one input chunk fill a fraction of a chunk: the rest serves the next ones, as a
+    // new buffer per input chunk made most of the garbage collector's work (external memory).
+    this.chunk = this.chunk.length - this.used >= MIN_ROOM ? this.chunk.subarray(this.used) : Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
     this.push(full);
   }
