@@ -19,14 +19,17 @@ export class BotCounter {
   add(user: string, ts: number): boolean {
     if (this.found.has(user)) return true;
     let times = this.recent.get(user);
+    let i = 0;
     if (times === undefined) {
-      times = [];
+      // Most users have one recent event: an array of exactly one, not an empty one grown by push.
+      times = [ts];
       this.recent.set(user, times);
+    } else {
+      i = times.length;
+      while (i > 0 && times[i - 1] > ts) i--;
+      if (i === times.length) times.push(ts);
+      else times.splice(i, 0, ts);
     }
-    let i = times.length;
-    while (i > 0 && times[i - 1] > ts) i--;
-    if (i === times.length) times.push(ts);
-    else times.splice(i, 0, ts);
     // Only windows holding the new event can have changed; times are sorted, so slide a
     // window of threshold+1 consecutive events across the new one.
     const n = this.threshold;

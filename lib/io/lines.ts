@@ -102,11 +102,11 @@ export class LineSplitter {
       this.sink.tooLong(line.subarray(bom, Math.min(line.length, TOO_LONG_HEAD, bom + len)), pos, len);
       return;
     }
-    line = line.subarray(bom);
-    for (let i = 0; i < len; i++) {
+    // A view only when bytes are cut off: one per line was most of the splitter's garbage.
+    for (let i = bom; i < bom + len; i++) {
       const c = line[i];
       if (c !== SPACE && c !== TAB) {
-        this.sink.line(len === line.length ? line : line.subarray(0, len), pos);
+        this.sink.line(bom === 0 && len === line.length ? line : line.subarray(bom, bom + len), pos);
         return;
       }
     }
