@@ -286,26 +286,29 @@ test('silver events from their lines: the same bytes as the row writer; a line o
     const chunks: Buffer[] = [];
     return { out: { writeBytes: (b: Uint8Array) => { chunks.push(Buffer.from(b)); } }, close: () => { into.set(path, Buffer.concat(chunks)); } };
   };
-  const byRows = new Map<string, Buffer>(), byLines = new Map<string, Buffer>();
-  const rowWriter = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', collect(byRows), { rowGroupRows: 50 });
-  rowWriter.write(rows);
-  rowWriter.finish();
-  const lineWriter = new SilverEventsParquet('silver/events', collect(byLines), { rowGroupRows: 50 });
   // The lines as the engine holds them: is_bot false and versions 1, the real values beside.
   const lines = text.split('\n').slice(0, -1).map((l) => l.replace(/"is_bot":true,"versions":\d+/, '"is_bot":false,"versions":1')
     .replace(/"is_bot":false,"versions":\d+/, '"is_bot":false,"versions":1'));
-  const bytes = Buffer.from(lines.join('\n') + '\n');
-  let at = 0;
-  lines.forEach((line, i) => {
-    const n = Buffer.byteLength(line) + 1;
-    lineWriter.add(bytes, at, at + n, rows[i]!.is_bot as boolean, rows[i]!.versions as number);
-    at += n;
-  });
-  lineWriter.finish();
-  assert.is(lineWriter.slowLines, 0);
   assert.ok(rows.some((r) => r.is_bot === true) && rows.some((r) => (r.versions as number) > 1), 'the sample has bots and versions');
-  assert.equal([...byLines.keys()], [...byRows.keys()]);
-  for (const [path, file] of byRows) assert.ok(byLines.get(path)!.equals(file), path);
+  // Row groups of 50 (days span several), of 3 (a row group ends inside a line's day), and
+  // each line handed in through one buffer that the next line overwrites (as the k-way merge does).
+  for (const rowGroupRows of [50, 3]) {
+    const byRows = new Map<string, Buffer>(), byLines = new Map<string, Buffer>();
+    const rowWriter = new PartitionedParquetWriter('silver/events', SILVER_EVENT_COLUMNS, 'event_date', collect(byRows), { rowGroupRows });
+    rowWriter.write(rows);
+    rowWriter.finish();
+    const lineWriter = new SilverEventsParquet('silver/events', collect(byLines), { rowGroupRows });
+    const scratch = Buffer.alloc(1 << 16);
+    lines.forEach((line, i) => {
+      const n = scratch.write(line + '\n');
+      lineWriter.add(scratch, 0, n, rows[i]!.is_bot as boolean, rows[i]!.versions as number);
+      scratch.fill(0x7a, 0, n);
+    });
+    lineWriter.finish();
+    assert.is(lineWriter.slowLines, 0);
+    assert.equal([...byLines.keys()], [...byRows.keys()]);
+    for (const [path, file] of byRows) assert.ok(byLines.get(path)!.equals(file), `${path} (row groups of ${rowGroupRows})`);
+  }
 
   // Keys in another order: the slow path, and the same row read back.
   const odd = new Map<string, Buffer>();

@@ -64,15 +64,56 @@ class Interner {
   }
 }
 
-/** One row group of silver events being gathered, column by column. */
+/** Most rows a group's columns are made for up front; a larger row group grows them. */
+const PREALLOCATED_ROWS = 1 << 17;
+/** Bytes of one block of a group's byte values. */
+const BLOCK_BYTES = 1 << 20;
+
+/**
+ * One row group of silver events being gathered, column by column. Its columns are made
+ * once and refilled, and byte values (ids) are views into a few blocks: a group of 100k rows
+ * would otherwise grow 18 arrays from empty and allocate a buffer per id.
+ */
 class Group {
   /** Values by column; text as UTF-8 bytes or a shared string, timestamps and int64 as bigint, null as null. */
-  readonly values: unknown[][] = SILVER_EVENT_COLUMNS.map(() => []);
+  readonly values: unknown[][];
   rows = 0;
+  private block = new Uint8Array(0);
+  private used = 0;
+
+  constructor(rowGroupRows: number) {
+    const rows = Math.min(rowGroupRows, PREALLOCATED_ROWS);
+    this.values = SILVER_EVENT_COLUMNS.map(() => new Array<unknown>(rows).fill(null));
+  }
+
+  /** Each column's values of the rows gathered, exactly `rows` of them. */
+  columns(): unknown[][] {
+    return this.values.map((v) => (v.length === this.rows ? v : v.slice(0, this.rows)));
+  }
+
+  /**
+   * A copy of `b[from, to)` for this group (a line's bytes may be reused once `add` returns).
+   * A block is never written again once the group is flushed: the encoder's statistics may
+   * keep a value until the file ends.
+   */
+  bytes(b: Uint8Array, from: number, to: number): Uint8Array {
+    const n = to - from;
+    if (this.used + n > this.block.length) {
+      this.block = new Uint8Array(Math.max(BLOCK_BYTES, n));
+      this.used = 0;
+    }
+    const at = this.used, block = this.block;
+    for (let i = 0; i < n; i++) block[at + i] = b[from + i]!;
+    this.used += n;
+    return new Uint8Array(block.buffer, at, n);
+  }
 
   clear(): void {
-    for (const v of this.values) v.length = 0;
+    // Nothing of a written group stays reachable from here.
+    for (const v of this.values) v.fill(null, 0, this.rows);
     this.rows = 0;
+    this.block = new Uint8Array(0);
+    this.used = 0;
   }
 }
 
@@ -86,7 +127,7 @@ export class SilverEventsParquet {
   /** Lines that did not match the silver layout and were read with JSON.parse. */
   slowLines = 0;
   private readonly rowGroupRows: number;
-  private readonly group = new Group();
+  private readonly group: Group;
   private file: { day: Uint8Array; value: string; days: number; opened: OpenedFile; writer: ParquetFileWriter } | null = null;
   private done = false;
   private readonly interner = new Interner();
@@ -95,6 +136,7 @@ export class SilverEventsParquet {
   constructor(private readonly dir: string, private readonly open: (relPath: string) => OpenedFile,
     private readonly options: ParquetWriteOptions = {}) {
     this.rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+    this.group = new Group(this.rowGroupRows);
   }
 
   /**
@@ -119,25 +161,25 @@ export class SilverEventsParquet {
     if (typeof day !== 'string') throw new Error(`audicin: parquet partition key event_date: expected text, got ${String(day)}`);
     const dayBytes = enc.encode(day);
     if (this.file === null || !same(dayBytes, 0, dayBytes.length, this.file.day)) this.switchTo(dayBytes, 0, dayBytes.length);
-    const v = this.group.values;
+    const out = scratch;
     for (let c = 0; c < SILVER_EVENT_COLUMNS.length; c++) {
       const col = SILVER_EVENT_COLUMNS[c]!;
       const x = row[col.name] ?? null;
       if (x === null) {
         if (col.nullable === false) throw new Error(`audicin: parquet column ${col.name}: expected a value, got null`);
-        v[c]!.push(null);
+        out[c] = null;
         continue;
       }
       switch (col.kind) {
-        case 'string': v[c]!.push(INTERNED[c] ? x : enc.encode(x as string)); break;
-        case 'json': v[c]!.push(JSON.stringify(x)); break;
-        case 'timestamp': v[c]!.push(BigInt(Date.parse(x as string))); break;
-        case 'date': v[c]!.push(this.file!.days); break;
-        case 'int64': v[c]!.push(BigInt(x as number)); break;
-        default: v[c]!.push(x);
+        case 'string': out[c] = INTERNED[c] ? x : enc.encode(x as string); break;
+        case 'json': out[c] = JSON.stringify(x); break;
+        case 'timestamp': out[c] = BigInt(Date.parse(x as string)); break;
+        case 'date': out[c] = this.file!.days; break;
+        case 'int64': out[c] = BigInt(x as number); break;
+        default: out[c] = x;
       }
     }
-    this.group.rows++;
+    this.addScratch();
   }
 
   /** Writes what is held and ends the last file. */
@@ -180,7 +222,7 @@ export class SilverEventsParquet {
           const text = JSON.parse(dec.decode(b.subarray(p, q + 1))) as string;
           out[c] = INTERNED[c] ? text : enc.encode(text);
         } else {
-          out[c] = INTERNED[c] ? this.interner.text(b, p + 1, q) : copyOf(b, p + 1, q);
+          out[c] = INTERNED[c] ? this.interner.text(b, p + 1, q) : this.group.bytes(b, p + 1, q);
         }
         p = q + 1;
       } else {
@@ -208,10 +250,15 @@ export class SilverEventsParquet {
     out[EVENT_DATE] = this.file!.days;
     out[IS_BOT] = bot;
     out[VERSIONS] = versions;
-    const v = this.group.values;
-    for (let c = 0; c < KEYS.length; c++) v[c]!.push(out[c]);
-    this.group.rows++;
+    this.addScratch();
     return true;
+  }
+
+  /** Adds the row held in `scratch` to the group. */
+  private addScratch(): void {
+    const g = this.group, v = g.values, row = g.rows;
+    for (let c = 0; c < scratch.length; c++) v[c]![row] = scratch[c];
+    g.rows++;
   }
 
   private switchTo(bytes: Uint8Array, from: number, to: number): void {
@@ -231,7 +278,7 @@ export class SilverEventsParquet {
   private flushGroup(): void {
     const g = this.group;
     if (g.rows === 0 || this.file === null) return;
-    this.file.writer.writeColumns(g.values.map((data, c): ColumnChunkData => ({ column: c, data })), g.rows);
+    this.file.writer.writeColumns(g.columns().map((data, c): ColumnChunkData => ({ column: c, data })), g.rows);
     this.files[this.files.length - 1]!.rows += g.rows;
     g.clear();
     this.interner.clear();
