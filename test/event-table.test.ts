@@ -30,6 +30,8 @@ test('silverOrder sorts by (ts, id) as a comparator sort does: packed keys, equa
     assert.equal(got.slice().sort((a, b) => a - b), want.slice().sort((a, b) => a - b));
     assert.equal(got.map(key), want.map(key));
   }), { numRuns: 500 });
+  // Fractional times (never in silver) take the comparator sort and stay exact.
+  assert.equal([...silverOrder(Float64Array.from([2.5, 1.25, 2.5, 0.5]), ['b', 'x', 'a', 'y'], 4)], [3, 1, 2, 0]);
   // A hand-made case: two ties on time, ordered by id; a lone later time.
   assert.equal([...silverOrder(Float64Array.from([5, 3, 5, 3, 9]), ['b', 'z', 'a', 'y', 'c'], 5)], [3, 1, 2, 0, 4]);
 });

@@ -191,12 +191,15 @@ export function silverOrderOf(ts: Float64Vector, ids: readonly string[]): Uint32
 export function silverOrder(ts: Float64Array, ids: readonly string[], n: number): Uint32Array {
   const order = new Uint32Array(n);
   const byId = (a: number, b: number): number => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
-  let min = Infinity, max = -Infinity;
+  // Instants are whole milliseconds; anything else (never seen) takes the comparator sort.
+  let min = Infinity, max = -Infinity, whole = true;
   for (let i = 0; i < n; i++) {
-    if (ts[i]! < min) min = ts[i]!;
-    if (ts[i]! > max) max = ts[i]!;
+    const t = ts[i]!;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    if (!Number.isInteger(t)) whole = false;
   }
-  if (!(n > 0 && (max - min + 1) * n <= Number.MAX_SAFE_INTEGER)) {
+  if (!(whole && n > 0 && (max - min + 1) * n <= Number.MAX_SAFE_INTEGER)) {
     for (let i = 0; i < n; i++) order[i] = i;
     return order.sort((a, b) => ts[a]! - ts[b]! || byId(a, b));
   }
