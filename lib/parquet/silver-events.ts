@@ -7,9 +7,9 @@
 // at one row group: it is encoded and handed to the output when full or when the day changes.
 import type { ParquetRow } from './schema.js';
 import { dateDays } from './schema.js';
-import { partitionPath, type OpenedFile, type PartitionFile } from './partitioned.js';
+import { PartitionFiles, type OpenedFile, type PartitionFile } from './partitioned.js';
 import { SILVER_EVENT_COLUMNS } from './silver-tables.js';
-import { DEFAULT_ROW_GROUP_ROWS, ParquetFileWriter, type ColumnChunkData, type ParquetWriteOptions } from './writer.js';
+import { DEFAULT_ROW_GROUP_ROWS, type ColumnChunkData, type ParquetWriteOptions } from './writer.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -122,21 +122,27 @@ class Group {
  * ((event_ts, event_id), so by day); `finish` ends the last file.
  */
 export class SilverEventsParquet {
-  /** The files written so far, in day order. */
-  readonly files: PartitionFile[] = [];
   /** Lines that did not match the silver layout and were read with JSON.parse. */
   slowLines = 0;
   private readonly rowGroupRows: number;
   private readonly group: Group;
-  private file: { day: Uint8Array; value: string; days: number; opened: OpenedFile; writer: ParquetFileWriter } | null = null;
+  private readonly parts: PartitionFiles;
+  /** The open file's day, as the bytes of its text and as a day number. */
+  private day: Uint8Array | null = null;
+  private days = 0;
   private done = false;
   private readonly interner = new Interner();
 
   /** `dir` is the table's folder (e.g. `silver/events`); `open` opens a file by that path joined with the partition's. */
-  constructor(private readonly dir: string, private readonly open: (relPath: string) => OpenedFile,
-    private readonly options: ParquetWriteOptions = {}) {
+  constructor(dir: string, open: (relPath: string) => OpenedFile, options: ParquetWriteOptions = {}) {
     this.rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
     this.group = new Group(this.rowGroupRows);
+    this.parts = new PartitionFiles(dir, SILVER_EVENT_COLUMNS, 'event_date', open, options, () => this.flushGroup());
+  }
+
+  /** The files written so far, in day order. */
+  get files(): readonly PartitionFile[] {
+    return this.parts.files;
   }
 
   /**
@@ -160,7 +166,7 @@ export class SilverEventsParquet {
     const day = row.event_date;
     if (typeof day !== 'string') throw new Error(`audicin: parquet partition key event_date: expected text, got ${String(day)}`);
     const dayBytes = enc.encode(day);
-    if (this.file === null || !same(dayBytes, 0, dayBytes.length, this.file.day)) this.switchTo(dayBytes, 0, dayBytes.length);
+    if (this.day === null || !same(dayBytes, 0, dayBytes.length, this.day)) this.switchTo(dayBytes, 0, dayBytes.length);
     const out = scratch;
     for (let c = 0; c < SILVER_EVENT_COLUMNS.length; c++) {
       const col = SILVER_EVENT_COLUMNS[c]!;
@@ -174,7 +180,7 @@ export class SilverEventsParquet {
         case 'string': out[c] = INTERNED[c] ? x : enc.encode(x as string); break;
         case 'json': out[c] = JSON.stringify(x); break;
         case 'timestamp': out[c] = BigInt(Date.parse(x as string)); break;
-        case 'date': out[c] = this.file!.days; break;
+        case 'date': out[c] = this.days; break;
         case 'int64': out[c] = BigInt(x as number); break;
         default: out[c] = x;
       }
@@ -186,7 +192,8 @@ export class SilverEventsParquet {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.endFile();
+    this.parts.end();
+    this.day = null;
   }
 
   /** The fast path: false when the line is not in the silver layout (nothing is added then). */
@@ -245,9 +252,9 @@ export class SilverEventsParquet {
       }
     }
     if (p !== end) return false;
-    if (this.file === null || !same(b, dayFrom, dayFrom + 10, this.file.day)) this.switchTo(b, dayFrom, dayFrom + 10);
+    if (this.day === null || !same(b, dayFrom, dayFrom + 10, this.day)) this.switchTo(b, dayFrom, dayFrom + 10);
     out[EVENT_TS] = BigInt(ts);
-    out[EVENT_DATE] = this.file!.days;
+    out[EVENT_DATE] = this.days;
     out[IS_BOT] = bot;
     out[VERSIONS] = versions;
     this.addScratch();
@@ -265,31 +272,19 @@ export class SilverEventsParquet {
     const value = dec.decode(bytes.subarray(from, to));
     const days = dateDays(value);
     if (!Number.isInteger(days)) throw new Error(`audicin: parquet column event_date: expected a date YYYY-MM-DD, got '${value}'`);
-    if (this.file !== null && value < this.file.value) {
-      throw new Error(`audicin: parquet partition key event_date out of order: ${value} after ${this.file.value}`);
-    }
-    this.endFile();
-    const path = partitionPath(this.dir, 'event_date', value);
-    const opened = this.open(path);
-    this.file = { day: copyOf(bytes, from, to), value, days, opened, writer: new ParquetFileWriter(SILVER_EVENT_COLUMNS, opened.out, this.options) };
-    this.files.push({ path, value, rows: 0 });
+    this.parts.start(value);
+    this.day = copyOf(bytes, from, to);
+    this.days = days;
   }
 
   private flushGroup(): void {
     const g = this.group;
-    if (g.rows === 0 || this.file === null) return;
-    this.file.writer.writeColumns(g.columns().map((data, c): ColumnChunkData => ({ column: c, data })), g.rows);
-    this.files[this.files.length - 1]!.rows += g.rows;
+    const writer = this.parts.writer;
+    if (g.rows === 0 || writer === null) return;
+    writer.writeColumns(g.columns().map((data, c): ColumnChunkData => ({ column: c, data })), g.rows);
+    this.parts.wrote(g.rows);
     g.clear();
     this.interner.clear();
-  }
-
-  private endFile(): void {
-    if (this.file === null) return;
-    this.flushGroup();
-    this.file.writer.finish();
-    this.file.opened.close();
-    this.file = null;
   }
 }
 
