@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDate, parseTimestamp, parseTimestampText } from '../lib/core/time.js';
+import { clockOf, isoUtc, parseDate, parseTimestamp, parseTimestampText } from '../lib/core/time.js';
 import { dayString, makeCalendar, mondayOf } from '../lib/core/calendar.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -95,6 +95,17 @@ test('ISO weeks start on Monday', () => {
   assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-01T12:00:00Z')))), '2025-12-29');
   assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-05T00:00:00Z')))), '2026-01-05');
   assert.is(dayString(mondayOf(utc.dayNumber(at('2026-01-11T23:59:59Z')))), '2026-01-05');
+});
+
+test('clockOf splits an instant into its UTC day and time of day; isoUtc writes it', () => {
+  const clock: number[] = [];
+  assert.is(clockOf(Date.UTC(2026, 0, 17, 14, 57, 8, 123), clock), 20470);
+  assert.equal(clock, [14, 57, 8, 123]);
+  // Before 1970 the day is negative and the time of day still counts up from midnight.
+  assert.is(clockOf(-1, clock), -1);
+  assert.equal(clock, [23, 59, 59, 999]);
+  assert.is(isoUtc(-1), '1969-12-31T23:59:59.999Z');
+  assert.is(isoUtc(Date.UTC(2026, 0, 17, 14, 57, 8, 5)), '2026-01-17T14:57:08.005Z');
 });
 
 test.run();

@@ -15,7 +15,7 @@ import { normaliseCurrency } from './fx.js';
 import { fromMicros, MONEY_LIMIT, readNumber, toMicros } from './numbers.js';
 import { numericId } from './numeric-ids.js';
 import { BOT_IN_FLAGS, FRESH_FLAGS, KEY } from './silver.js';
-import { implausibility, parseTimestamp, utcInstant } from './time.js';
+import { clockOf, implausibility, parseTimestamp, utcInstant } from './time.js';
 import type { SilverEvent } from './types.js';
 
 /** Where the scanner writes a silver line: at `length`, in room the caller reserved (EventScanner.room). */
@@ -109,7 +109,6 @@ const latin1 = (b: Uint8Array, s: number, e: number): string => {
   return out;
 };
 
-const DAY_MS = 86_400_000;
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
@@ -130,6 +129,8 @@ export class EventScanner {
   private readonly fNoMoney = bytesOf(`${KEY.amount}null${KEY.currency}null${KEY.amount_usd}null${KEY.tax}null${KEY.refers_to_event_id}`);
   private readonly fTail: Uint8Array;
   private readonly k = Object.fromEntries(Object.entries(KEY).map(([name, text]) => [name, bytesOf(text)])) as Record<keyof typeof KEY, Uint8Array>;
+  /** The time of day of the instant being written (clockOf). */
+  private readonly clock = [0, 0, 0, 0];
   /** `YYYY-MM-DD` of the last UTC day and calendar day written. */
   private utcDay = NaN;
   private readonly utcDate = new Uint8Array(10);
@@ -402,19 +403,14 @@ export class EventScanner {
 
   /** Writes `ts` as isoUtc does: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
   private instant(o: Uint8Array, w: number, ts: number): number {
-    const day = Math.floor(ts / DAY_MS);
+    const clock = this.clock;
+    const day = clockOf(ts, clock);
     if (day !== this.utcDay) {
       this.utcDay = day;
       bytesInto(this.utcDate, dayString(day));
     }
     w = put(o, w, this.utcDate);
-    let rest = ts - day * DAY_MS;
-    const h = Math.floor(rest / 3_600_000);
-    rest -= h * 3_600_000;
-    const m = Math.floor(rest / 60_000);
-    rest -= m * 60_000;
-    const s = Math.floor(rest / 1000);
-    rest -= s * 1000;
+    const h = clock[0]!, m = clock[1]!, s = clock[2]!, rest = clock[3]!;
     o[w] = T;
     o[w + 1] = ZERO + Math.floor(h / 10);
     o[w + 2] = ZERO + (h % 10);

@@ -96,6 +96,27 @@ export function parseDate(value: unknown): string | null {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Splits the instant `ms` into its UTC day number, returned, and its time of day, written into
+ * `clock` as [hours, minutes, seconds, milliseconds] (the caller's array: no allocation).
+ */
+export function clockOf(ms: number, clock: number[]): number {
+  const day = Math.floor(ms / DAY_MS);
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  clock[0] = h;
+  clock[1] = m;
+  clock[2] = s;
+  clock[3] = rest - s * 1000;
+  return day;
+}
+
+const isoClock = [0, 0, 0, 0];
 /** `YYYY-MM-DDT` by day number: a run touches few days, and Date formatting is slow. */
 const dayPrefixes = new Map<number, string>();
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
@@ -103,7 +124,7 @@ const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 
 /** Silver's instant format: ISO-8601 UTC with milliseconds, as `Date#toISOString`. */
 export function isoUtc(ms: number): string {
-  const day = Math.floor(ms / DAY_MS);
+  const day = clockOf(ms, isoClock);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
     if (dayPrefixes.size > 100_000) dayPrefixes.clear();
@@ -111,11 +132,6 @@ export function isoUtc(ms: number): string {
     prefix = iso.slice(0, iso.indexOf('T') + 1);
     dayPrefixes.set(day, prefix);
   }
-  let rest = ms - day * DAY_MS;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  return `${prefix}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+  const [h, m, s, milli] = isoClock as [number, number, number, number];
+  return `${prefix}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(milli)}Z`;
 }
